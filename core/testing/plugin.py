@@ -1,0 +1,119 @@
+"""pytest plugin: the database, groups and services every test suite of this repo uses.
+
+- The test database is migrated once per session (public schema, template, blueprint), and
+  two groups, `alpha` and `beta`, are provisioned through the signup service, committed.
+- A test that uses `db` runs inside a transaction that is rolled back: it may provision
+  more groups (schema DDL is transactional too) and leaves nothing behind.
+- A test marked `committed` runs without that transaction (threads, subprocesses and a
+  browser need committed rows); any group it makes is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from core.testing.people import PASSWORD, SessionGroup, make_session_group
+
+
+@pytest.fixture(scope="session")
+def session_groups(django_db_setup, django_db_blocker):
+    """The two session groups, in the migrated test database."""
+    from core.tenancy.models import Group
+
+    with django_db_blocker.unblock():
+        groups = {slug: make_session_group(slug) for slug in ("alpha", "beta")}
+    yield groups
+    with django_db_blocker.unblock():
+        drop_groups(Group.objects.filter(schema_name__in=list(groups)))
+
+
+@pytest.fixture
+def groups(session_groups, db) -> dict[str, SessionGroup]:
+    return session_groups
+
+
+@pytest.fixture
+def alpha(groups) -> SessionGroup:
+    return groups["alpha"]
+
+
+@pytest.fixture
+def beta(groups) -> SessionGroup:
+    return groups["beta"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_context():
+    """Each test starts in the public schema with an empty cache."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    connection.set_schema_to_public()
+    cache.clear()
+    yield
+    connection.set_schema_to_public()
+    cache.clear()
+
+
+@pytest.fixture
+def committed(session_groups, django_db_blocker):
+    """Database access without a wrapping transaction; groups made here are dropped after."""
+    from django.db import connection
+
+    from core.tenancy.models import Group
+
+    with django_db_blocker.unblock():
+        before = set(Group.objects.values_list("pk", flat=True))
+        yield
+        connection.set_schema_to_public()
+        drop_groups(Group.objects.exclude(pk__in=before))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("committed") and "committed" not in item.fixturenames:
+            item.fixturenames.append("committed")
+
+
+def drop_groups(queryset) -> None:
+    """Remove groups, their domains, handoffs and schemas (test clean-up only)."""
+    from django.db import connection, transaction
+
+    from core.tenancy.blueprint import quote
+
+    for group in list(queryset):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {quote(group.schema_name)} CASCADE")
+            group.domains.all().delete()
+            group.delete()
+
+
+@dataclass
+class Redis:
+    url: str
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A real Redis: REDIS_URL when set, else a private redis-server started for the run."""
+    from core.local_services import start_redis
+
+    if os.environ.get("REDIS_URL"):
+        yield Redis(os.environ["REDIS_URL"])
+        return
+    try:
+        proc, url = start_redis()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs redis-server: {exc}")
+        pytest.skip(str(exc))
+    yield Redis(url)
+    proc.terminate()
+    proc.wait(10)
+
+
+__all__ = ["PASSWORD", "SessionGroup"]

@@ -1,0 +1,214 @@
+"""Settings for Mutual Aid Commons, read from the environment (django-environ).
+
+Development defaults are safe and need nothing set: an embedded PostgreSQL under `.var/`,
+tasks in-process, emails on the console. `DJANGO_ENV=production` refuses to start without
+SECRET_KEY, DATABASE_URL, REDIS_URL and PLATFORM_DOMAIN. Every variable is listed in the
+README's configuration table.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from core.local_services import embedded_database_url
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BASE_DIR = REPO_ROOT
+
+env = environ.Env()
+DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+PRODUCTION = DJANGO_ENV == "production"
+TESTING = env.bool("MUTUALAID_TESTING", default="pytest" in sys.modules)
+
+if PRODUCTION:
+    _missing = [
+        name
+        for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_DOMAIN")
+        if not env.str(name, default="")
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"production needs these environment variables: {_missing}")
+
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-secret-key-not-for-production")
+DEBUG = env.bool("DEBUG", default=not PRODUCTION and not TESTING)
+
+# The platform's own host; every group lives at <slug>.<PLATFORM_DOMAIN>.
+PLATFORM_DOMAIN = env.str("PLATFORM_DOMAIN", default="localhost").lower()
+# The tenant router is the host check: it serves the platform host and hosts in the Domain
+# table, and answers every other host with a 404 page. So Django's own check lets all through.
+ALLOWED_HOSTS = ["*"]
+
+# --- database --------------------------------------------------------------------------
+DATABASE_URL = env.str("DATABASE_URL", default="") or embedded_database_url()
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+# --- tenancy ---------------------------------------------------------------------------
+TENANT_MODEL = "tenancy.Group"
+TENANT_DOMAIN_MODEL = "tenancy.Domain"
+# The schema new groups are copied from (see core/tenancy/blueprint.py). Slugs never start
+# with an underscore, so no group can take this name.
+TEMPLATE_SCHEMA = "_template"
+# Issue `SET search_path` once per schema switch, not once per cursor.
+TENANT_LIMIT_SET_CALLS = True
+ROUTING_CACHE_SECONDS = env.int("ROUTING_CACHE_SECONDS", default=300)
+
+SHARED_APPS = [
+    "core.tenancy",  # before django_tenants: its `migrate` also refreshes the template
+    "django_tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_countries",
+    "core.accounts",
+    "allauth",
+    "allauth.account",
+    "mutualaid.signup",
+]
+# Only what a group needs: 10,000 schemas multiply every table and index listed here.
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "core.accounts",
+    "allauth.account",
+    "tenants.home",
+]
+if TESTING:
+    TENANT_APPS.append("core.testing.migration_probe")
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Static files are the same for every host: served before any routing.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.tenancy.routing.GroupRoutingMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.tenancy.language.GroupLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "mutualaid.urls_group"
+PUBLIC_SCHEMA_URLCONF = "mutualaid.urls_public"
+WSGI_APPLICATION = "mutualaid.wsgi.application"
+ASGI_APPLICATION = "mutualaid.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [REPO_ROOT / "platform" / "mutualaid" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.tenancy.context.current_group",
+            ],
+        },
+    }
+]
+
+# --- accounts (django-allauth, email login) --------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_ADAPTER = "core.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "/accounts/login/"
+
+# Sessions and CSRF cookies are host-only: no cookie domain, so a login on one group's host
+# is never sent to another. Sessions live in each group's own schema as well.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+
+# --- cache, tasks ------------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+_cache_backend = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)
+# Keys carry the schema (django-tenants' key function): one group never reads another's.
+CACHES = {"default": {**_cache_backend, "KEY_FUNCTION": "django_tenants.cache.make_key"}}
+RATELIMIT_USE_CACHE = "default"
+SIGNUP_RATE = env.str("SIGNUP_RATE", default="10/h")
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+# Without Redis, tasks run in-process, synchronously (`make run` says so).
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+FLEET_BATCH_SIZE = env.int("FLEET_BATCH_SIZE", default=200)
+
+# --- email -----------------------------------------------------------------------------
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.locmem.EmailBackend"
+    if TESTING
+    else "django.core.mail.backends.console.EmailBackend",
+)
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"no-reply@{PLATFORM_DOMAIN}")
+
+# --- i18n ------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [REPO_ROOT / "platform" / "mutualaid" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(REPO_ROOT / ".var" / "static"))
+if not PRODUCTION:
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

@@ -1,0 +1,46 @@
+"""What a group's admin still has to set up. Items whose pages later work will build are
+listed as coming soon rather than linked to a page that does not exist yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    title: str
+    description: str
+    done: bool
+    url: str | None = None
+
+
+def setup_checklist(*, user) -> list[ChecklistItem]:
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).exists()
+    return [
+        ChecklistItem(
+            "email", _("Confirm your email address"),
+            _("We sent you a link. It lets you reset your password if you forget it."),
+            verified, None if verified else "/accounts/email/",
+        ),
+        ChecklistItem(
+            "request_types", _("Choose the kinds of help you offer"),
+            _("Shopping, prescriptions, befriending calls, lifts and more."), False,
+        ),
+        ChecklistItem(
+            "forms", _("Adjust your request and volunteer forms"),
+            _("Add the questions your group needs to ask."), False,
+        ),
+        ChecklistItem(
+            "languages", _("Pick your languages"),
+            _("Offer your pages in English, Spanish or both."), False,
+        ),
+        ChecklistItem(
+            "team", _("Invite your team"),
+            _("Add coordinators and volunteers by email."), False,
+        ),
+    ]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from tenants.home.selectors import setup_checklist
+
+
+def home(request):
+    """The group's public front page."""
+    return render(request, "home/home.html")
+
+
+@login_required
+def setup(request):
+    """The setup checklist a new group's admin lands on."""
+    if not request.user.is_group_admin:
+        raise PermissionDenied
+    items = setup_checklist(user=request.user)
+    return render(
+        request, "home/setup.html",
+        {"items": items, "done_count": sum(item.done for item in items)},
+    )

@@ -1,0 +1,60 @@
+"""Host routing: platform host, group hosts, unknown hosts, and the cost of routing."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.tenancy.routing import group_for_host
+
+pytestmark = pytest.mark.django_db
+
+
+def test_platform_host_serves_the_signup_page(client):
+    response = client.get("/", HTTP_HOST="localhost")
+    assert response.status_code == 200
+    assert b'id="signup-form"' in response.content
+
+
+def test_group_host_serves_the_group(client, alpha):
+    response = client.get("/", HTTP_HOST=alpha.host)
+    assert response.status_code == 200
+    assert b"Alpha Mutual Aid" in response.content
+    assert b'id="signup-form"' not in response.content
+
+
+@pytest.mark.parametrize("host", ["nosuchgroup.localhost", "evil.example.com", "localhost.evil"])
+def test_unknown_host_gets_a_friendly_404(client, host):
+    response = client.get("/", HTTP_HOST=host)
+    assert response.status_code == 404
+    assert b"We could not find this group" in response.content
+
+
+def test_malformed_host_header_is_a_404_not_a_500(client):
+    response = client.get("/", HTTP_HOST="bad host!")
+    assert response.status_code == 404
+
+
+def test_unknown_host_page_is_translated(client):
+    response = client.get("/", HTTP_HOST="nosuchgroup.localhost", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
+    assert "No encontramos este grupo".encode() in response.content
+
+
+def test_routing_lookup_is_cached(alpha):
+    with CaptureQueriesContext(connection) as cold:
+        group = group_for_host(alpha.host)
+    with CaptureQueriesContext(connection) as warm:
+        again = group_for_host(alpha.host)
+    assert group.schema_name == again.schema_name == "alpha"
+    assert len(cold) == 1
+    assert len(warm) == 0
+
+
+def test_a_group_request_costs_at_most_one_routing_query(client, alpha):
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get("/", HTTP_HOST=alpha.host).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get("/", HTTP_HOST=alpha.host).status_code == 200
+    # An anonymous visit to the group's home needs no query but the routing one.
+    assert len(cold) == 1
+    assert len(warm) == 0
