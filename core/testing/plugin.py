@@ -19,6 +19,19 @@ from core.testing.people import PASSWORD, SessionGroup, make_session_group
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """Before creating this run's test database, drop those of runs that died."""
+    from django.db import connection
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname ~ '^test_mutualaid_[0-9]+$'")
+        for (name,) in cursor.fetchall():
+            pid = int(name.rsplit("_", 1)[1])
+            if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
 def session_groups(django_db_setup, django_db_blocker):
     """The two session groups, in the migrated test database."""
     from core.tenancy.models import Group
@@ -117,3 +130,5 @@ def redis_server():
 
 
 __all__ = ["PASSWORD", "SessionGroup"]
+from core.testing.browser import browser, live_server_url, page  # noqa: E402, F401
+from core.testing.worker import celery_worker  # noqa: E402,F401

@@ -8,6 +8,7 @@ README's configuration table.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,6 +50,9 @@ DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if TESTING:
+    # One test database per pytest process, so concurrent runs never drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_mutualaid_{os.getpid()}"}
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 # --- tenancy ---------------------------------------------------------------------------
@@ -154,6 +158,9 @@ LOGIN_URL = "/accounts/login/"
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the (per-schema) session, not in a cookie signed with the one
+# platform-wide key that another group's host would also accept.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

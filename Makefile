@@ -1,0 +1,38 @@
+# Mutual Aid Commons. `make run` and `make test` need only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
+
+.PHONY: run test install system-deps bench-provision seed-fleet stop-db clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@deploy/dev/system-deps.sh
+
+run: install
+	$(PY) deploy/dev/run.py
+
+test: install system-deps
+	$(PY) -m pytest
+
+# Provisioning benchmark at 1,000 and 10,000 groups (seeds the fleet on first run; reused after).
+bench-provision: install
+	$(PY) loadtests/bench_provision.py
+
+seed-fleet: install
+	$(PY) platform/manage.py seed_fleet --groups $(or $(GROUPS),1000)
+
+stop-db: install
+	$(PY) -c "from core.local_services import stop_embedded_database as s; s()"
+
+clean: stop-db
+	rm -rf .var

@@ -1,0 +1,49 @@
+"""`seed_demo`: the demo group `demo` with an admin, a coordinator and a volunteer.
+
+Idempotent: run again, it keeps what exists and prints the same logins.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from core.accounts.models import User
+from core.accounts.services import create_member
+from core.tenancy.models import Group
+from core.tenancy.provisioning import AdminSpec, GroupSpec, provision_group
+
+DEMO_SLUG = "demo"
+DEMO_PASSWORD = "demo-mutual-aid"  # local development only; printed on purpose
+PEOPLE = [
+    (User.Role.ADMIN, "Ada Admin", "admin@demo.example.org"),
+    (User.Role.COORDINATOR, "Cora Coordinator", "coordinator@demo.example.org"),
+    (User.Role.VOLUNTEER, "Victor Volunteer", "volunteer@demo.example.org"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo group and its three members (if missing) and print their logins."
+
+    def handle(self, *args, **options):
+        group = Group.objects.filter(schema_name=DEMO_SLUG).first()
+        if group is None:
+            role, name, email = PEOPLE[0]
+            provision_group(
+                spec=GroupSpec(
+                    name="Demo Mutual Aid", slug=DEMO_SLUG, country="GB",
+                    timezone="Europe/London", default_language="en",
+                    map_center_lat=51.5072, map_center_lng=-0.1276,
+                ),
+                admin=AdminSpec(name=name, email=email, password=DEMO_PASSWORD),
+            )
+            group = Group.objects.get(schema_name=DEMO_SLUG)
+        connection.set_tenant(group)
+        try:
+            for role, name, email in PEOPLE[1:]:
+                if not User.objects.filter(email=email).exists():
+                    create_member(email=email, name=name, role=role, password=DEMO_PASSWORD)
+        finally:
+            connection.set_schema_to_public()
+        self.stdout.write(f"Demo group: {DEMO_SLUG}.{settings.PLATFORM_DOMAIN}")
+        for role, _name, email in PEOPLE:
+            self.stdout.write(f"  {role:<12} {email}  password: {DEMO_PASSWORD}")
