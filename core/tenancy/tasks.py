@@ -92,6 +92,14 @@ def _chunks(items: Iterable[str], size: int):
         yield batch
 
 
+@shared_task(name="tenancy.fill_schema_pool")
+def fill_schema_pool() -> int:
+    """Top the warm pool of group schemas up (after signups claim from it)."""
+    from core.tenancy import pool
+
+    return pool.fill()
+
+
 @shared_task(name="tenancy.dispatch_to_groups")
 def dispatch_to_groups(task_name: str, args=(), kwargs=None) -> int:
     """The one periodic entry point for fleet-wide work: fans `task_name` out per group."""

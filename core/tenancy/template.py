@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from core.tenancy import blueprint
+from core.tenancy import blueprint, pool
 
 
 def migrate_template(*targets: str, verbosity: int = 0) -> None:
@@ -21,3 +21,6 @@ def migrate_template(*targets: str, verbosity: int = 0) -> None:
     )
     connection.set_schema_to_public()
     blueprint.refresh()
+    # Pooled schemas were built at the previous state: rebuild them at this one.
+    pool.drain()
+    pool.fill()

@@ -54,6 +54,7 @@ def make_session_group(slug: str) -> SessionGroup:
         ),
         admin=AdminSpec(name=data["admin_name"], email=data["email"], password=PASSWORD),
     )
+    result.password_stored.result(timeout=30)
     group = Group.objects.get(pk=result.group.pk)
     connection.set_tenant(group)
     try:

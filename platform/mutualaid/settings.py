@@ -63,6 +63,8 @@ TENANT_DOMAIN_MODEL = "tenancy.Domain"
 TEMPLATE_SCHEMA = "_template"
 # Issue `SET search_path` once per schema switch, not once per cursor.
 TENANT_LIMIT_SET_CALLS = True
+# Group schemas built ahead of time, so a signup renames one instead of building it.
+SCHEMA_POOL_SIZE = env.int("SCHEMA_POOL_SIZE", default=2 if TESTING else 10)
 ROUTING_CACHE_SECONDS = env.int("ROUTING_CACHE_SECONDS", default=300)
 
 SHARED_APPS = [
@@ -81,8 +83,6 @@ SHARED_APPS = [
 ]
 # Only what a group needs: 10,000 schemas multiply every table and index listed here.
 TENANT_APPS = [
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
     "django.contrib.sessions",
     "core.accounts",
     "allauth.account",
@@ -133,7 +133,7 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "core.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -207,6 +207,7 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [REPO_ROOT / "platform" / "mutualaid" / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(REPO_ROOT / ".var" / "static"))
 if not PRODUCTION:

@@ -18,11 +18,20 @@ CHECKLIST = ["email", "request_types", "forms", "languages", "team"]
 def open_signup(page, live_server_url) -> None:
     """Open the platform's home page, with the static files it needs."""
     failed: list[str] = []
+
+    def static(url: str) -> bool:
+        return urlsplit(url).path.startswith("/static/")
+
     page.on(
         "response",
         lambda r: failed.append(f"{r.status} {r.url}")
-        if r.status >= 400 and urlsplit(r.url).path.startswith("/static/")
+        if r.status >= 400 and static(r.url)
         else None,
+    )
+    # A stylesheet answered with a 404 HTML page is aborted, without a response event.
+    page.on(
+        "requestfailed",
+        lambda r: failed.append(f"{r.failure} {r.url}") if static(r.url) else None,
     )
     page.goto(live_server_url + "/")
     page.wait_for_load_state("load")

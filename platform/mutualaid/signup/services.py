@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
-from core.tenancy.provisioning import AdminSpec, GroupSpec, Provisioning, provision_group
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from core.tenancy.provisioning import (
+    AdminSpec, GroupSpec, Provisioning, SlugTaken, hash_password_soon, provision_group,
+)
+from mutualaid.signup.forms import SignupForm
 
 
-def sign_up_group(*, data: dict) -> Provisioning:
-    """Provision a group from a valid SignupForm's cleaned data. Raises SlugTaken.
+@dataclass
+class Signup:
+    form: SignupForm
+    result: Provisioning | None  # None when the form was refused
 
-    The admin's verification email is sent from the group's own host, when the one-time
-    login token is redeemed there (core.tenancy.views.welcome), so its links point home.
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def sign_up_group(*, data) -> Signup:
+    """Validate a signup submission and, if it is valid, provision the group.
+
+    The password starts hashing before validation, so the hash (the slowest part of a
+    signup) runs beside validation and schema building. The admin's verification email is
+    sent from the group's own host when the one-time login token is redeemed there
+    (core.tenancy.views.welcome), so its links point home.
     """
-    return provision_group(
-        spec=GroupSpec(
-            name=data["group_name"], slug=data["slug"], country=data["country"],
-            timezone=data["timezone"], default_language=data["default_language"],
-            map_center_lat=data["map_center_lat"], map_center_lng=data["map_center_lng"],
-        ),
-        admin=AdminSpec(name=data["admin_name"], email=data["email"], password=data["password"]),
-    )
+    password = data.get("password", "")
+    password_hash = hash_password_soon(password) if 0 < len(password) <= 128 else None
+    form = SignupForm(data)
+    if not form.is_valid():
+        return Signup(form, None)
+    d = form.cleaned_data
+    try:
+        result = provision_group(
+            spec=GroupSpec(
+                name=d["group_name"], slug=d["slug"], country=d["country"],
+                timezone=d["timezone"], default_language=d["default_language"],
+                map_center_lat=d["map_center_lat"], map_center_lng=d["map_center_lng"],
+            ),
+            admin=AdminSpec(name=d["admin_name"], email=d["email"], password=d["password"]),
+            password_hash=password_hash,
+        )
+    except SlugTaken:
+        form.add_error("slug", _("This address was taken a moment ago. Please choose another."))
+        return Signup(form, None)
+    return Signup(form, result)

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from core.accounts.models import User
-from core.tenancy import blueprint, provisioning
-from core.tenancy.models import Domain, Group, LoginHandoff
+from core.tenancy import blueprint, pool, provisioning
+from core.tenancy.models import Domain, Group, LoginHandoff, PooledSchema
 from core.tenancy.provisioning import AdminSpec, GroupSpec, SlugTaken, provision_group
 from core.tenancy.template import migrate_template
 from core.testing.people import PASSWORD
@@ -57,12 +57,13 @@ def test_a_cloned_schema_is_identical_to_the_template(groups):
 
 @pytest.mark.django_db
 def test_identity_sequences_continue_after_copied_rows(groups):
-    provision_group(spec=spec("sequences"), admin=ADMIN)
-    connection.set_schema("sequences")
-    from django.contrib.contenttypes.models import ContentType
+    from django.db.migrations.recorder import MigrationRecorder
 
-    before = ContentType.objects.order_by("-pk").first().pk
-    created = ContentType.objects.create(app_label="x", model="y")
+    provision_group(spec=spec("sequences"), admin=ADMIN)
+    connection.set_schema("sequences", include_public=False)
+    Migration = MigrationRecorder.Migration
+    before = Migration.objects.order_by("-pk").first().pk
+    created = Migration.objects.create(app="x", name="y")
     assert created.pk == before + 1
 
 
@@ -77,6 +78,8 @@ def test_a_failure_at_any_step_leaves_nothing(monkeypatch, failing_step):
 
     steps = [fail_after(s) if s.__name__ == failing_step else s for s in provisioning.STEPS]
     monkeypatch.setattr(provisioning, "STEPS", steps)
+    pool.fill()
+    pooled_before = sorted(PooledSchema.objects.values_list("name", flat=True))
     groups_before = Group.objects.count()
     with pytest.raises(RuntimeError, match="injected failure"):
         provision_group(spec=spec("doomed"), admin=ADMIN)
@@ -85,6 +88,9 @@ def test_a_failure_at_any_step_leaves_nothing(monkeypatch, failing_step):
     assert not Domain.objects.filter(domain__startswith="doomed.").exists()
     assert not LoginHandoff.objects.filter(group__schema_name="doomed").exists()
     assert connection.schema_name == "public"
+    # A pooled schema claimed by the failed signup went back to the pool, intact.
+    assert sorted(PooledSchema.objects.values_list("name", flat=True)) == pooled_before
+    assert all(schema_exists(name) for name in pooled_before)
 
 
 @pytest.mark.committed
@@ -149,6 +155,11 @@ def test_a_migration_added_after_cloning_applies_to_cloned_groups():
         assert "extra" in columns("_template", "migration_probe_probenote")
         provision_group(spec=spec("newcomer"), admin=ADMIN)
         assert "extra" in columns("newcomer", "migration_probe_probenote")
+        # The warm pool was rebuilt at the new state as well.
+        fresh = blueprint.current().fingerprint
+        assert set(PooledSchema.objects.values_list("fingerprint", flat=True)) == {fresh}
+        for name in PooledSchema.objects.values_list("name", flat=True):
+            assert "extra" in columns(name, "migration_probe_probenote")
     finally:
         migrate_template()
 
@@ -175,3 +186,65 @@ def test_an_expired_handoff_token_does_not_log_in(groups):
     mine.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert provisioning.redeem_handoff(group=alpha, token=token) is None
     assert not mine.exists()
+
+
+def tables(schema: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.committed
+def test_signup_renames_a_schema_from_the_warm_pool(settings):
+    pool.fill()
+    pooled = set(PooledSchema.objects.values_list("name", flat=True))
+    assert len(pooled) == settings.SCHEMA_POOL_SIZE
+    provision_group(spec=spec("pooled"), admin=ADMIN)
+    claimed = [name for name in pooled if not schema_exists(name)]
+    assert len(claimed) == 1
+    assert tables("pooled") == tables("_template")
+    connection.set_schema("pooled")
+    assert User.objects.get().email == "ana@example.org"
+    connection.set_schema_to_public()
+    # Topped up again once the signup committed (in-process here; a worker in production).
+    assert PooledSchema.objects.count() == settings.SCHEMA_POOL_SIZE
+    assert claimed[0] not in set(PooledSchema.objects.values_list("name", flat=True))
+
+
+@pytest.mark.committed
+def test_an_empty_pool_falls_back_to_building_the_schema():
+    pool.drain()
+    provision_group(spec=spec("unpooled"), admin=ADMIN)
+    assert tables("unpooled") == tables("_template")
+
+
+@pytest.mark.committed
+def test_the_admin_password_is_stored_after_the_commit():
+    result = provision_group(spec=spec("passwords"), admin=ADMIN)
+    result.password_stored.result(timeout=30)
+    connection.set_schema("passwords")
+    admin = User.objects.get()
+    assert admin.check_password(PASSWORD)
+    assert admin.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+@pytest.mark.committed
+def test_a_password_set_before_the_hash_lands_is_not_overwritten():
+    from concurrent.futures import Future
+
+    slow: Future = Future()  # a hash that is still being computed
+    result = provision_group(spec=spec("reset-first"), admin=ADMIN, password_hash=slow)
+    connection.set_schema("reset-first")
+    admin = User.objects.get()
+    assert not admin.has_usable_password()
+    admin.set_password("a-new-password-77")  # e.g. via "forgot password"
+    admin.save()
+    connection.set_schema_to_public()
+    from django.contrib.auth.hashers import make_password
+
+    slow.set_result(make_password(PASSWORD))
+    result.password_stored.result(timeout=30)
+    connection.set_schema("reset-first")
+    assert User.objects.get().check_password("a-new-password-77")

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         group = Group.objects.filter(schema_name=DEMO_SLUG).first()
         if group is None:
             role, name, email = PEOPLE[0]
-            provision_group(
+            result = provision_group(
                 spec=GroupSpec(
                     name="Demo Mutual Aid", slug=DEMO_SLUG, country="GB",
                     timezone="Europe/London", default_language="en",
@@ -36,6 +36,7 @@ class Command(BaseCommand):
                 ),
                 admin=AdminSpec(name=name, email=email, password=DEMO_PASSWORD),
             )
+            result.password_stored.result(timeout=30)
             group = Group.objects.get(schema_name=DEMO_SLUG)
         connection.set_tenant(group)
         try:
