@@ -14,8 +14,9 @@ same run, on the same fleet, it measures the alternatives:
 Signups are paced (BENCH_PAUSE_S apart, the same for every variant). It prints one JSON
 line per fleet size; ratio = baseline p95 / our p95.
 
-The fleet lives in its own database (`mutualaid_bench` on the embedded server, or
-BENCH_DATABASE_URL), reused by later runs; groups made by the measurements are dropped.
+Each fleet size lives in its own database (`mutualaid_bench_<N>` on the embedded server, or
+BENCH_DATABASE_URL for a single size), seeded once and reused by later runs; groups made by
+the measurements are dropped. Each size runs in its own process.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from concurrent.futures import Future
@@ -39,10 +41,10 @@ BASELINE_SAMPLES = int(os.environ.get("BENCH_BASELINE_SAMPLES", "20"))
 PAUSE_S = float(os.environ.get("BENCH_PAUSE_S", "0.15"))
 
 
-def setup_django() -> str:
+def setup_django(size: int) -> str:
     from core.local_services import embedded_database_url
 
-    url = os.environ.get("BENCH_DATABASE_URL") or embedded_database_url("mutualaid_bench")
+    url = os.environ.get("BENCH_DATABASE_URL") or embedded_database_url(f"mutualaid_bench_{size}")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.settings")
     import django
@@ -141,7 +143,13 @@ def pct(values: list[float], q: int) -> float:
 
 
 def main() -> None:
-    url = setup_django()
+    """Run each fleet size in its own process (settings bind one database per process)."""
+    for size in SIZES:
+        subprocess.run([sys.executable, __file__, str(size)], check=True)
+
+
+def bench(size: int) -> None:
+    url = setup_django(size)
     from celery import current_app
     from django.core.management import call_command
 
@@ -150,8 +158,12 @@ def main() -> None:
     from core.tenancy import pool
     from core.tenancy.fleet import seed_fleet
     from core.tenancy.models import Group
+    from core.tenancy.template import migrate_template
 
-    call_command("migrate", interactive=False, verbosity=0)
+    # The public schema and the template only: migrating thousands of fleet schemas one by one
+    # is the fleet-migration problem, not what this benchmark measures.
+    call_command("migrate", shared=True, interactive=False, verbosity=0)
+    migrate_template()
     drop_bench_groups()
     redis_proc, redis_url = (None, os.environ["REDIS_URL"]) if os.environ.get("REDIS_URL") \
         else start_redis()
@@ -159,34 +171,33 @@ def main() -> None:
     point_celery_at(current_app, redis_url)
     try:
         wait_for_worker(current_app, worker)
-        for size in SIZES:
-            seeded = seed_fleet(size, progress=lambda d, t: d % 1000 < 50 and print(
-                f"  seeding {d}/{t}", file=sys.stderr, flush=True))
-            print(f"fleet: {json.dumps(seeded)}", file=sys.stderr, flush=True)
-            groups = Group.objects.count()
-            pool.fill()
-            ours = timed_signups("bench-ours", SAMPLES)
-            build = timed_signups("bench-build", SAMPLES // 4, build_without_pool)
-            baseline = timed_signups("bench-migrate", BASELINE_SAMPLES, create_by_migrate,
-                                     serial_hash=True)
-            in_pipeline = timed_signups("bench-migrate2", BASELINE_SAMPLES, create_by_migrate)
-            cloned = timed_signups("bench-clone", max(5, BASELINE_SAMPLES // 2), clone_function)
-            drop_bench_groups()
-            print(json.dumps({
-                "bench": "provision",
-                "groups": groups,
-                "samples": len(ours),
-                "p50_ms": pct(ours, 50),
-                "p95_ms": pct(ours, 95),
-                "baseline_p50_ms": pct(baseline, 50),
-                "baseline_p95_ms": pct(baseline, 95),
-                "ratio": round(pct(baseline, 95) / pct(ours, 95), 1),
-                "baseline_in_our_pipeline_p95_ms": pct(in_pipeline, 95),
-                "build_p95_ms": pct(build, 95),
-                "clone_fn_p95_ms": pct(cloned, 95),
-                "seed_seconds": round(seeded["seconds"], 1),
-                "seeded_now": seeded["created"],
-            }), flush=True)
+        seeded = seed_fleet(size, progress=lambda d, t: d % 1000 < 50 and print(
+            f"  seeding {d}/{t}", file=sys.stderr, flush=True))
+        print(f"fleet: {json.dumps(seeded)}", file=sys.stderr, flush=True)
+        groups = Group.objects.count()
+        pool.fill()
+        ours = timed_signups("bench-ours", SAMPLES)
+        build = timed_signups("bench-build", SAMPLES // 4, build_without_pool)
+        baseline = timed_signups("bench-migrate", BASELINE_SAMPLES, create_by_migrate,
+                                 serial_hash=True)
+        in_pipeline = timed_signups("bench-migrate2", BASELINE_SAMPLES, create_by_migrate)
+        cloned = timed_signups("bench-clone", max(5, BASELINE_SAMPLES // 2), clone_function)
+        drop_bench_groups()
+        print(json.dumps({
+            "bench": "provision",
+            "groups": groups,
+            "samples": len(ours),
+            "p50_ms": pct(ours, 50),
+            "p95_ms": pct(ours, 95),
+            "baseline_p50_ms": pct(baseline, 50),
+            "baseline_p95_ms": pct(baseline, 95),
+            "ratio": round(pct(baseline, 95) / pct(ours, 95), 1),
+            "baseline_in_our_pipeline_p95_ms": pct(in_pipeline, 95),
+            "build_p95_ms": pct(build, 95),
+            "clone_fn_p95_ms": pct(cloned, 95),
+            "seed_seconds": round(seeded["seconds"], 1),
+            "seeded_now": seeded["created"],
+        }), flush=True)
     finally:
         worker.terminate()
         worker.wait(30)
@@ -195,4 +206,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    bench(int(sys.argv[1])) if len(sys.argv) > 1 else main()

@@ -18,4 +18,13 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         )
     yield
     with django_db_blocker.unblock():
+        from django.db import connection
+
+        # Playwright's sync API runs code in greenlets, each with its own context and so its
+        # own Django connection; one left idle would block dropping the test database.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         teardown_databases(config, verbosity=request.config.option.verbose)

@@ -167,6 +167,16 @@ def refresh() -> SchemaBlueprint:
     return blueprint
 
 
+def current_fingerprint() -> str:
+    """The current blueprint's fingerprint, without loading its SQL."""
+    fingerprint = SchemaBlueprint.objects.order_by("-created_at").values_list(
+        "fingerprint", flat=True
+    ).first()
+    if fingerprint is None:
+        raise RuntimeError("no schema blueprint: run `manage.py migrate` first")
+    return fingerprint
+
+
 def current() -> SchemaBlueprint:
     try:
         return SchemaBlueprint.objects.latest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_tenants.models import DomainMixin, TenantMixin
@@ -51,6 +52,8 @@ class Group(TenantMixin):
 
     class Meta:
         ordering = ["name"]
+        # django-tenants checks new slugs case-insensitively: without this, a scan per signup.
+        indexes = [models.Index(Upper("schema_name"), name="tenancy_group_schema_upper")]
 
     def __str__(self) -> str:
         return self.name

@@ -3,7 +3,8 @@
 Signup renames a pooled schema (a millisecond) instead of building one: the DDL grows with
 every table the product adds, the rename does not. A claim locks one pool entry with SKIP
 LOCKED inside the signup's transaction, so concurrent signups take different schemas and a
-signup that rolls back gives its schema back. A Celery task tops the pool up after claims;
+signup that rolls back gives its schema back. When a claim leaves the pool half empty, a
+Celery task tops it up in one go (so most signups run with no refill beside them);
 migrations empty it, since pooled schemas were built at the old state.
 """
 
@@ -26,12 +27,8 @@ def claim(schema: str) -> bool:
 
     False when none is ready at the current blueprint (the caller builds one instead).
     """
-    entry = (
-        PooledSchema.objects.select_for_update(skip_locked=True)
-        .filter(fingerprint=blueprint.current().fingerprint)
-        .order_by("pk")
-        .first()
-    )
+    ready = PooledSchema.objects.filter(fingerprint=blueprint.current_fingerprint())
+    entry = ready.select_for_update(skip_locked=True).order_by("pk").first()
     if entry is None:
         return False
     with connection.cursor() as cursor:
@@ -39,7 +36,15 @@ def claim(schema: str) -> bool:
             f"ALTER SCHEMA {blueprint.quote(entry.name)} RENAME TO {blueprint.quote(schema)}"
         )
     entry.delete()
+    if ready.count() <= settings.SCHEMA_POOL_SIZE // 2:
+        transaction.on_commit(_refill)
     return True
+
+
+def _refill() -> None:
+    from core.tenancy.tasks import fill_schema_pool
+
+    fill_schema_pool.delay()
 
 
 def fill(target: int | None = None) -> int:

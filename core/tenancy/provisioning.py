@@ -87,16 +87,8 @@ def create_domain(p: Provisioning) -> None:
 
 
 def create_schema(p: Provisioning) -> None:
-    if pool.claim(p.spec.slug):
-        transaction.on_commit(_refill_pool)
-    else:
+    if not pool.claim(p.spec.slug):
         blueprint.build(p.spec.slug)
-
-
-def _refill_pool() -> None:
-    from core.tenancy.tasks import fill_schema_pool
-
-    fill_schema_pool.delay()
 
 
 def create_admin(p: Provisioning) -> None:
