@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
@@ -154,6 +155,8 @@ def provision_group(
         if _is_slug_clash(exc):
             raise SlugTaken(spec.slug) from exc
         raise
+    except ValidationError as exc:  # django-tenants' own check saw the other signup commit
+        raise SlugTaken(spec.slug) from exc
     except ProgrammingError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == "42P06":  # duplicate_schema
             raise SlugTaken(spec.slug) from exc

@@ -94,6 +94,14 @@ def test_a_failure_at_any_step_leaves_nothing(monkeypatch, failing_step):
 
 
 @pytest.mark.committed
+def test_a_slug_taken_just_before_is_refused_by_provisioning_itself():
+    # The form's check passed a moment ago; another signup committed since.
+    provision_group(spec=spec("just-taken"), admin=ADMIN)
+    with pytest.raises(SlugTaken):
+        provision_group(spec=spec("just-taken"), admin=ADMIN)
+
+
+@pytest.mark.committed
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_signups_racing_for_one_slug(attempt):
     slug = f"contested-{attempt}"
