@@ -1,6 +1,7 @@
 """Self-service signup on the platform host: bad input is refused with a clear message and
 creates nothing; good input makes a live group whose admin is logged in on its host."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -147,3 +148,30 @@ def test_sql_looking_text_is_stored_as_text(client):
     assert response.status_code == 303
     assert Group.objects.get(schema_name="bobby").name == name
     assert Group.objects.filter(schema_name="alpha").exists()
+
+
+def test_the_admin_verifies_their_email_on_the_groups_host(client, mailoutbox):
+    import re
+
+    response = client.post("/", signup_data("verifiers"), **PLATFORM)
+    url = urlsplit(response["Location"])
+    host = {"HTTP_HOST": url.hostname}
+    client.get(url.path, **host)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["admin@verifiers.example.org"]
+    link = re.search(r"https?://([^/\s]+)(/accounts/confirm-email/\S+/)", message.body)
+    assert link.group(1) == "verifiers.localhost"
+    assert client.post(link.group(2), **host).status_code == 302
+    checklist = client.get("/setup/", **host)
+    email_item = checklist.context["items"][0]
+    assert email_item.key == "email" and email_item.done
+
+
+def test_errors_are_tied_to_their_fields_for_screen_readers(client):
+    response = client.post("/", signup_data("www"), **PLATFORM)
+    html = response.content.decode()
+    assert 'id="id_slug_error"' in html
+    slug_input = re.search(r"<input[^>]*id=\"id_slug\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in slug_input
+    assert 'aria-describedby="id_slug_help id_slug_error"' in slug_input

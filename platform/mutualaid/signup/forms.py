@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.accounts.models import User
+from core.forms import AccessibleForm
 from core.tenancy.models import Group
 from core.tenancy.slugs import MAX_LENGTH, suggest_slug, validate_slug
 
@@ -37,7 +38,7 @@ class LongChoiceField(forms.ChoiceField):
         return str(value) in self.allowed
 
 
-class SignupForm(forms.Form):
+class SignupForm(AccessibleForm):
     group_name = forms.CharField(label=_("Group name"), max_length=100)
     slug = forms.CharField(
         label=_("Web address"),
