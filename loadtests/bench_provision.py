@@ -126,16 +126,10 @@ def clone_function(p) -> None:
 
 
 def drop_bench_groups() -> None:
-    from django.db import connection, transaction
-
+    from core.tenancy.fleet import drop_groups
     from core.tenancy.models import Group
 
-    for group in Group.objects.filter(schema_name__startswith="bench-"):
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{group.schema_name}" CASCADE')
-            group.domains.all().delete()
-            group.delete()
+    drop_groups(Group.objects.filter(schema_name__startswith="bench-"))
 
 
 def pct(values: list[float], q: int) -> float:

@@ -86,3 +86,17 @@ def _seed_batch(slugs: list[str], sql: str, password_hash: str) -> None:
                 cursor.execute("\n".join(script))
         finally:
             connection.set_schema_to_public()
+
+
+def drop_groups(queryset) -> int:
+    """Remove groups outright: schema, domains, handoffs, row (tests and benchmarks only;
+    closing a real group is an audited service with a grace period and an export)."""
+    count = 0
+    for group in list(queryset):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {blueprint.quote(group.schema_name)} CASCADE")
+            group.domains.all().delete()
+            group.delete()
+        count += 1
+    return count

@@ -18,6 +18,12 @@ import pytest
 from core.testing.people import PASSWORD, SessionGroup, make_session_group
 
 
+def drop_groups(queryset) -> None:
+    from core.tenancy.fleet import drop_groups as drop
+
+    drop(queryset)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings():
     """Before creating this run's test database, drop those of runs that died."""
@@ -89,20 +95,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("committed") and "committed" not in item.fixturenames:
             item.fixturenames.append("committed")
-
-
-def drop_groups(queryset) -> None:
-    """Remove groups, their domains, handoffs and schemas (test clean-up only)."""
-    from django.db import connection, transaction
-
-    from core.tenancy.blueprint import quote
-
-    for group in list(queryset):
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP SCHEMA IF EXISTS {quote(group.schema_name)} CASCADE")
-            group.domains.all().delete()
-            group.delete()
 
 
 @dataclass

@@ -1,0 +1,31 @@
+"""Production refuses to start without its secrets; development needs none."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import mutualaid.settings as s; print(s.PLATFORM_DOMAIN)"],
+        cwd=REPO, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{REPO}:{REPO / 'platform'}", **env},
+    )
+
+
+def test_production_without_secrets_refuses_to_start():
+    result = load_settings(DJANGO_ENV="production", DATABASE_URL="postgresql://x@localhost/x")
+    assert result.returncode != 0
+    assert "production needs these environment variables" in result.stderr
+    assert "SECRET_KEY" in result.stderr and "REDIS_URL" in result.stderr
+
+
+def test_production_with_its_settings_starts():
+    result = load_settings(
+        DJANGO_ENV="production", SECRET_KEY="s" * 50, DATABASE_URL="postgresql://x@db/x",
+        REDIS_URL="redis://cache:6379/0", PLATFORM_DOMAIN="mutualaid.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "mutualaid.example"
