@@ -50,7 +50,8 @@ def session_groups(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def groups(session_groups, db) -> dict[str, SessionGroup]:
+def groups(session_groups) -> dict[str, SessionGroup]:
+    """The session groups; the test chooses its database mode (django_db or committed)."""
     return session_groups
 
 
@@ -94,7 +95,7 @@ def committed(session_groups, django_db_blocker):
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("committed") and "committed" not in item.fixturenames:
-            item.fixturenames.append("committed")
+            item.fixturenames.insert(0, "committed")  # before fixtures that query
 
 
 @dataclass
@@ -124,3 +125,15 @@ def redis_server():
 __all__ = ["PASSWORD", "SessionGroup"]
 from core.testing.browser import browser, live_server_url, page  # noqa: E402, F401
 from core.testing.worker import celery_worker  # noqa: E402,F401
+
+
+@pytest.fixture
+def in_alpha(alpha):
+    """Run the test inside group alpha's schema (as a request to alpha's host would)."""
+    from django.db import connection
+
+    from core.tenancy.models import Group
+
+    connection.set_tenant(Group.objects.get(schema_name=alpha.slug))
+    yield alpha
+    connection.set_schema_to_public()

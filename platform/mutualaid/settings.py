@@ -77,6 +77,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "core.accounts",
+    "core.geo",
     "allauth",
     "allauth.account",
     "mutualaid.signup",
@@ -87,6 +88,7 @@ TENANT_APPS = [
     "core.accounts",
     "allauth.account",
     "tenants.home",
+    "tenants.requests",
 ]
 if TESTING:
     TENANT_APPS.append("core.testing.migration_probe")

@@ -1,0 +1,99 @@
+"""Writes to requests: intake and every step of a request's life, each with a timeline row.
+
+Life cycle: new -> open -> claimed (by a volunteer) or assigned (by a coordinator) ->
+in progress -> done; or cancelled / could not help from any live state. Each change locks
+the request row, so two people acting at once are served one after the other and the second
+is told kindly what happened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from tenants.requests.models import HelpRequest, RequestEvent
+
+S = HelpRequest.Status
+OPEN_TO_END = {S.NEW, S.OPEN, S.CLAIMED, S.ASSIGNED, S.IN_PROGRESS}
+
+
+@dataclass(frozen=True)
+class Step:
+    to: str
+    allowed_from: frozenset[str]
+    refusal: str
+
+
+STEPS = {
+    "open": Step(S.OPEN, frozenset({S.NEW}), _("This request has already been opened.")),
+    "claim": Step(S.CLAIMED, frozenset({S.OPEN}),
+                  _("Someone else has just taken this request. Thank you for offering!")),
+    "unclaim": Step(S.OPEN, frozenset({S.CLAIMED}), _("This request is not claimed.")),
+    "assign": Step(S.ASSIGNED, frozenset({S.NEW, S.OPEN, S.CLAIMED, S.ASSIGNED}),
+                   _("This request can no longer be assigned.")),
+    "start": Step(S.IN_PROGRESS, frozenset({S.CLAIMED, S.ASSIGNED}),
+                  _("This request cannot be started now.")),
+    "complete": Step(S.DONE, frozenset({S.CLAIMED, S.ASSIGNED, S.IN_PROGRESS}),
+                     _("This request cannot be marked done now.")),
+    "cancel": Step(S.CANCELLED, frozenset(OPEN_TO_END), _("This request is already closed.")),
+    "could_not_help": Step(S.COULD_NOT_HELP, frozenset(OPEN_TO_END),
+                           _("This request is already closed.")),
+}
+
+
+class TransitionRefused(Exception):
+    """The request is not in a state that allows this step; `message` says why, kindly."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@transaction.atomic
+def submit_request(*, fields: dict, submission_key: uuid.UUID, channel: str,
+                   logged_by=None) -> tuple[HelpRequest, bool]:
+    """Record a request; returns (request, created). The same submission key (a double
+    click, a resent form) returns the request it already made, unchanged."""
+    existing = HelpRequest.objects.filter(submission_key=submission_key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            request = HelpRequest.objects.create(
+                **fields, submission_key=submission_key, channel=channel, logged_by=logged_by,
+                status=S.NEW,
+            )
+    except IntegrityError as exc:
+        if "submission_key" not in _constraint(exc):
+            raise
+        # The same submission committed a moment ago, from a concurrent click.
+        return HelpRequest.objects.get(submission_key=submission_key), False
+    RequestEvent.objects.create(request=request, actor=logged_by, to_status=S.NEW)
+    return request, True
+
+
+def _constraint(exc: IntegrityError) -> str:
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or ""
+
+
+@transaction.atomic
+def advance(*, request_id: int, step: str, actor, volunteer=None, note: str = "") -> HelpRequest:
+    """Take one step of the life cycle (see STEPS). Raises TransitionRefused."""
+    rule = STEPS[step]
+    request = HelpRequest.objects.select_for_update().get(pk=request_id)
+    if request.status not in rule.allowed_from:
+        raise TransitionRefused(rule.refusal)
+    previous = request.status
+    request.status = rule.to
+    if step in ("claim", "assign"):
+        request.volunteer = volunteer
+    elif step == "unclaim":
+        request.volunteer = None
+    request.save(update_fields=["status", "volunteer", "updated_at"])
+    RequestEvent.objects.create(
+        request=request, actor=actor, from_status=previous, to_status=rule.to, note=note[:500]
+    )
+    return request
