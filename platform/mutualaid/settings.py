@@ -89,6 +89,7 @@ TENANT_APPS = [
     "allauth.account",
     "tenants.home",
     "tenants.requests",
+    "tenants.volunteers",
 ]
 if TESTING:
     TENANT_APPS.append("core.testing.migration_probe")

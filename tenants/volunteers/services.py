@@ -1,0 +1,82 @@
+"""Writes to volunteers: registration and the status a coordinator moves them through.
+
+applied -> active (a coordinator approves) -> paused <-> active -> left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.accounts.models import User
+from core.accounts.services import create_member
+from tenants.requests.models import RequestType
+from tenants.volunteers.models import AvailabilityWindow, VolunteerProfile
+
+V = VolunteerProfile.Status
+MOVES = {
+    "approve": (frozenset({V.APPLIED}), V.ACTIVE),
+    "pause": (frozenset({V.ACTIVE}), V.PAUSED),
+    "resume": (frozenset({V.PAUSED}), V.ACTIVE),
+    "leave": (frozenset({V.APPLIED, V.ACTIVE, V.PAUSED}), V.LEFT),
+}
+
+
+class VolunteerStatusRefused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Registration:
+    name: str
+    email: str
+    password: str
+    request_type_codes: list[str]
+    languages: list[str] = field(default_factory=list)
+    postcode: str = ""
+    address: str = ""
+    radius_km: float = 3
+    travel: str = VolunteerProfile.Travel.WALK
+    max_per_week: int = 3
+    availability: list[tuple[int, time, time]] = field(default_factory=list)
+    location: tuple[float, float, str] | None = None  # lat, lng, h3 cell, if geocoded
+
+
+@transaction.atomic
+def register_volunteer(*, registration: Registration) -> VolunteerProfile:
+    """A volunteer account in the active group, status applied until a coordinator approves."""
+    r = registration
+    user = create_member(email=r.email, name=r.name, role=User.Role.VOLUNTEER, password=r.password)
+    lat, lng, cell = r.location or (None, None, "")
+    profile = VolunteerProfile.objects.create(
+        user=user, languages=r.languages, postcode=r.postcode, address=r.address,
+        radius_km=r.radius_km, travel=r.travel, max_per_week=r.max_per_week,
+        lat=lat, lng=lng, cell=cell,
+    )
+    profile.request_types.set(RequestType.objects.filter(code__in=r.request_type_codes,
+                                                         active=True))
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(profile=profile, weekday=day, starts=start, ends=end)
+        for day, start, end in r.availability
+    )
+    return profile
+
+
+@transaction.atomic
+def move_volunteer(*, profile_id: int, move: str, actor) -> VolunteerProfile:
+    """approve / pause / resume / leave. Raises VolunteerStatusRefused."""
+    allowed_from, to = MOVES[move]
+    profile = VolunteerProfile.objects.select_for_update().get(pk=profile_id)
+    if profile.status not in allowed_from:
+        raise VolunteerStatusRefused(
+            _("This volunteer is %(status)s; that change is not possible.")
+            % {"status": profile.get_status_display()}
+        )
+    profile.status = to
+    profile.save(update_fields=["status", "status_changed_at"])
+    return profile
