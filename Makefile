@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test install system-deps bench-provision seed-fleet stop-db clean
+.PHONY: run test install system-deps bench-provision bench-matching seed-fleet stop-db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: install system-deps
 # Provisioning benchmark at 1,000 and 10,000 groups (seeds the fleet on first run; reused after).
 bench-provision: install
 	$(PY) loadtests/bench_provision.py
+
+# Auto-assign 2,000 requests to 10,000 volunteers against greedy and the exact optimum.
+bench-matching: install
+	$(PY) loadtests/bench_matching.py
 
 seed-fleet: install
 	$(PY) platform/manage.py seed_fleet --groups $(or $(GROUPS),1000)

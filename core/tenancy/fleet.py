@@ -91,12 +91,16 @@ def _seed_batch(slugs: list[str], sql: str, password_hash: str) -> None:
 def drop_groups(queryset) -> int:
     """Remove groups outright: schema, domains, handoffs, row (tests and benchmarks only;
     closing a real group is an audited service with a grace period and an export)."""
+    from core.tenancy import routing
+
     count = 0
     for group in list(queryset):
+        hosts = list(group.domains.values_list("domain", flat=True))
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {blueprint.quote(group.schema_name)} CASCADE")
             group.domains.all().delete()
             group.delete()
+            transaction.on_commit(lambda hosts=hosts: routing.forget(*hosts))
         count += 1
     return count

@@ -37,7 +37,7 @@ def claim(schema: str) -> bool:
         )
     entry.delete()
     if ready.count() <= settings.SCHEMA_POOL_SIZE // 2:
-        transaction.on_commit(_refill)
+        transaction.on_commit(_refill, robust=True)  # a broker hiccup must not fail a signup
     return True
 
 
@@ -77,8 +77,12 @@ def drain(*, exclude_fingerprint: str | None = None) -> int:
     if exclude_fingerprint:
         stale = stale.exclude(fingerprint=exclude_fingerprint)
     dropped = 0
-    for entry in stale:
+    for pk in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
+            # Skip one a signup is claiming right now: it is renamed, not ours to drop.
+            entry = stale.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if entry is None:
+                continue
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {blueprint.quote(entry.name)} CASCADE")
             entry.delete()

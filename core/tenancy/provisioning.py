@@ -31,6 +31,7 @@ from core.tenancy.models import Domain, Group, LoginHandoff
 
 HANDOFF_LIFETIME = timedelta(minutes=2)
 UNUSABLE_PASSWORD = UNUSABLE_PASSWORD_PREFIX + "hashing"
+HASH_TIMEOUT_S = 60  # a hash never takes this long; past it, give up rather than block
 _hashing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="password-hash")
 _storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-store")
 
@@ -123,7 +124,7 @@ def _store_admin_password(group: Group, user_id: int, password_hash: Future[str]
     try:
         connection.set_tenant(group)
         User.objects.filter(pk=user_id, password=UNUSABLE_PASSWORD).update(
-            password=password_hash.result()
+            password=password_hash.result(timeout=HASH_TIMEOUT_S)
         )
     finally:
         connections.close_all()  # this thread's own connections
@@ -147,10 +148,12 @@ def provision_group(
     )
     try:
         with transaction.atomic():
+            # First and robust: the committed group must get its password and fresh routing
+            # even if a later after-commit hook (the pool refill's broker call) fails.
+            transaction.on_commit(lambda: _after_commit_store_password(p), robust=True)
+            transaction.on_commit(lambda: routing.forget(_host(p)), robust=True)
             for step in STEPS:
                 step(p)
-            transaction.on_commit(lambda: routing.forget(p.domain.domain))
-            transaction.on_commit(lambda: _after_commit_store_password(p))
     except IntegrityError as exc:
         if _is_slug_clash(exc):
             raise SlugTaken(spec.slug) from exc
@@ -164,6 +167,10 @@ def provision_group(
     finally:
         connection.set_schema_to_public()
     return p
+
+
+def _host(p: Provisioning) -> str:
+    return f"{p.spec.slug}.{settings.PLATFORM_DOMAIN}"
 
 
 def _after_commit_store_password(p: Provisioning) -> None:

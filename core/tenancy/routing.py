@@ -2,23 +2,24 @@
 
 The host -> group lookup is cached (the cache key function adds the public schema), so a
 request to a group costs no routing query when warm and one when cold. Unknown hosts get a
-friendly 404 page. Services that change a group or its domains call `forget()`.
+friendly 404 page; misses are not cached (any Host header would leave a key behind), and a
+platform subdomain that cannot be a slug is refused without a query. Services that change a
+group or its domains call `forget()` after their commit.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, ValidationError
 from django.db import connection
 from django.shortcuts import render
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.tenancy.models import Domain, Group
-
-_UNKNOWN = "unknown"
-
+from core.tenancy.slugs import validate_slug
 
 def _cache_key(hostname: str) -> str:
     return f"routing:host:{hostname}"
@@ -29,21 +30,32 @@ def platform_hosts() -> set[str]:
 
 
 def group_for_host(hostname: str) -> Group | None:
-    """The group served at `hostname`, or None. Cached, including misses."""
+    """The group served at `hostname`, or None. Call in the public schema. Hits are cached."""
+    suffix = "." + settings.PLATFORM_DOMAIN
+    if hostname.endswith(suffix) and not _could_be_slug(hostname[: -len(suffix)]):
+        return None
     key = _cache_key(hostname)
-    cached = cache.get(key)
-    if cached is not None:
-        return None if cached == _UNKNOWN else cached
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-    group = domain.tenant if domain else None
-    cache.set(key, group or _UNKNOWN, settings.ROUTING_CACHE_SECONDS)
+    group = cache.get(key)
+    if group is None:
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        group = domain.tenant if domain else None
+        if group is not None:
+            cache.set(key, group, settings.ROUTING_CACHE_SECONDS)
     return group
+
+
+def _could_be_slug(label: str) -> bool:
+    try:
+        validate_slug(label)
+    except ValidationError:
+        return False
+    return True
 
 
 def forget(*hostnames: str) -> None:
     """Drop cached routing for these hosts (after a group or domain changes)."""
-    connection.set_schema_to_public()
-    cache.delete_many([_cache_key(h) for h in hostnames])
+    with schema_context(get_public_schema_name()):  # the keys carry the public schema
+        cache.delete_many([_cache_key(h) for h in hostnames])
 
 
 class GroupRoutingMiddleware(TenantMainMiddleware):
@@ -82,9 +94,12 @@ def unknown_host(request):
 
 
 def port_suffix(request) -> str:
-    """':8000' in development, '' behind a proxy on the standard port."""
+    """The port the browser used (':8000' in development), from the Host header: the
+    server's own port differs behind a proxy."""
+    from django.http.request import split_domain_port
+
     try:
-        port = request.get_port()
+        _domain, port = split_domain_port(request.get_host())
     except Exception:  # a malformed Host header: fall back to no port
         return ""
     default = "443" if request.is_secure() else "80"

@@ -65,6 +65,8 @@ def fan_out(task: GroupTask, *, groups: Iterable[str] | None = None, args=(), kw
     Called from one dispatcher task: it reads schema names in batches (never the whole
     fleet's rows at once) and publishes each batch's messages together.
     """
+    if not isinstance(task, GroupTask):
+        raise TypeError(f"{task.name} is not a group task: fanning it out would run it in public")
     batch_size = batch_size or settings.FLEET_BATCH_SIZE
     schemas = groups if groups is not None else (
         Group.objects.filter(status=Group.Status.ACTIVE)

@@ -150,6 +150,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Keys stored in each group's own table, not ids signed with the one platform-wide key:
+# email-address ids overlap across groups, so a signed id from one group would be valid
+# (and name someone else) on every other group's host.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "core.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
@@ -189,6 +193,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 FLEET_BATCH_SIZE = env.int("FLEET_BATCH_SIZE", default=200)
+
+# --- geocoding (core/geo): the offline postcode table first, Nominatim only if enabled ----
+# Turning Nominatim on sends what people typed (possibly an address) to that server: point
+# it at a self-hosted instance for real use; the public one allows one request a second.
+GEOCODER_NOMINATIM_ENABLED = env.bool("GEOCODER_NOMINATIM_ENABLED", default=False)
+GEOCODER_NOMINATIM_DOMAIN = env.str("GEOCODER_NOMINATIM_DOMAIN",
+                                    default="nominatim.openstreetmap.org")
+GEOCODER_NOMINATIM_SCHEME = env.str("GEOCODER_NOMINATIM_SCHEME", default="https")
+GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="mutual-aid-commons")
+GEOCODER_NOMINATIM_TIMEOUT = env.float("GEOCODER_NOMINATIM_TIMEOUT", default=3)
 
 # --- email -----------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

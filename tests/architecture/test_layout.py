@@ -35,7 +35,7 @@ def test_import_layers_hold():
         env={"PYTHONPATH": f"{REPO}:{REPO / 'platform'}", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert " 0 broken" in result.stdout and "Contracts: 0 kept" not in result.stdout
 
 
 def test_every_top_level_folder_has_a_readme():

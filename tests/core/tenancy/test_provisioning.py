@@ -247,12 +247,24 @@ def test_a_password_set_before_the_hash_lands_is_not_overwritten():
     connection.set_schema("reset-first")
     admin = User.objects.get()
     assert not admin.has_usable_password()
-    admin.set_password("a-new-password-77")  # e.g. via "forgot password"
-    admin.save()
-    connection.set_schema_to_public()
-    from django.contrib.auth.hashers import make_password
+    try:
+        admin.set_password("a-new-password-77")  # e.g. via "forgot password"
+        admin.save()
+        connection.set_schema_to_public()
+    finally:
+        from django.contrib.auth.hashers import make_password
 
-    slow.set_result(make_password(PASSWORD))
+        slow.set_result(make_password(PASSWORD))  # never leave the store thread waiting
     result.password_stored.result(timeout=30)
     connection.set_schema("reset-first")
     assert User.objects.get().check_password("a-new-password-77")
+
+
+@pytest.mark.committed
+def test_a_dropped_group_stops_being_served_at_once(client):
+    from core.tenancy.fleet import drop_groups
+
+    provision_group(spec=spec("gone"), admin=ADMIN).password_stored.result(timeout=30)
+    assert client.get("/", HTTP_HOST="gone.localhost").status_code == 200  # now cached
+    drop_groups(Group.objects.filter(schema_name="gone"))
+    assert client.get("/", HTTP_HOST="gone.localhost").status_code == 404

@@ -69,3 +69,23 @@ def test_a_group_request_costs_at_most_one_routing_query(client, alpha):
     assert len(lookups) == 1 and "tenancy_domain" in lookups[0]
     assert len(switches) <= 1
     assert len(warm) == 0
+
+
+def test_misses_are_not_cached_and_impossible_slugs_cost_no_query():
+    from django.core.cache import cache
+
+    with CaptureQueriesContext(connection) as impossible:
+        assert group_for_host("not--a-slug.localhost") is None
+        assert group_for_host("x.localhost") is None  # too short to be a slug
+    assert len(impossible) == 0
+    assert group_for_host("nosuchgroup.localhost") is None
+    assert cache.get("routing:host:nosuchgroup.localhost") is None
+
+
+def test_group_links_keep_the_port_the_browser_used(rf):
+    from core.tenancy.routing import group_url
+
+    behind_proxy = rf.get("/", HTTP_HOST="mutualaid.example", SERVER_PORT="8000")
+    assert group_url(behind_proxy, "riverside") == "http://riverside.localhost/"
+    dev = rf.get("/", HTTP_HOST="localhost:8000")
+    assert group_url(dev, "riverside", "/x/") == "http://riverside.localhost:8000/x/"

@@ -51,3 +51,10 @@ def test_fan_out_reaches_every_active_group_in_batches(celery_worker):
 def test_the_dispatcher_runs_in_the_worker(celery_worker):
     sent = dispatch_to_groups.delay("tenancy.ping_group").get(timeout=30)
     assert sent == Group.objects.filter(status="active").count()
+
+
+def test_only_group_tasks_can_be_fanned_out(celery_worker):
+    from core.tenancy.tasks import fill_schema_pool
+
+    with pytest.raises(TypeError):
+        fan_out(fill_schema_pool, groups=["alpha"])

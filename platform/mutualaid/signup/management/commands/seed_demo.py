@@ -25,6 +25,10 @@ class Command(BaseCommand):
     help = "Create the demo group and its three members (if missing) and print their logins."
 
     def handle(self, *args, **options):
+        from django.core.management import call_command
+
+        # Synthetic sample postcodes (core/geo/data), so the demo can place requests.
+        call_command("load_postcodes", country="GB", sample=True, verbosity=0)
         group = Group.objects.filter(schema_name=DEMO_SLUG).first()
         if group is None:
             role, name, email = PEOPLE[0]

@@ -1,0 +1,32 @@
+"""Volunteers taking requests: the life-cycle step, guarded by the hard rules."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from tenants.matching.eligibility import refusal
+from tenants.requests.models import HelpRequest
+from tenants.requests.services import TransitionRefused, advance
+from tenants.volunteers.models import VolunteerProfile
+
+
+@transaction.atomic
+def claim_request(*, request_id: int, volunteer_user) -> HelpRequest:
+    """A volunteer claims an open request. Raises TransitionRefused with a kind reason."""
+    profile = VolunteerProfile.objects.select_for_update().get(user=volunteer_user)
+    # Lock the request before judging it, so the rules see the state the claim will change.
+    request = HelpRequest.objects.select_for_update().select_related("type").get(pk=request_id)
+    reason = refusal(profile, request)
+    if reason:
+        raise TransitionRefused(reason)
+    return advance(request_id=request.pk, step="claim", actor=volunteer_user,
+                   volunteer=volunteer_user)
+
+
+@transaction.atomic
+def unclaim_request(*, request_id: int, volunteer_user) -> HelpRequest:
+    request = HelpRequest.objects.select_for_update().get(pk=request_id)
+    if request.volunteer_id != volunteer_user.pk:
+        raise TransitionRefused(_("This request is not yours to give back."))
+    return advance(request_id=request_id, step="unclaim", actor=volunteer_user)
