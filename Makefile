@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 .PHONY: run test install system-deps bench-provision bench-matching seed-fleet stop-db clean
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); deploy/dev/system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 system-deps:
-	@deploy/dev/system-deps.sh
+	@deploy/dev/system-deps.sh test
 
 run: install
 	$(PY) deploy/dev/run.py

@@ -78,10 +78,16 @@ def stop_embedded_database() -> None:
 
 
 def start_celery_worker(*, database_url: str, redis_url: str, **env) -> subprocess.Popen:
-    """Start a real `celery worker` (solo pool) on the given database and Redis."""
-    import sys
+    """Start a real `celery worker` (solo pool) on the given database and Redis.
 
-    return subprocess.Popen(
+    Its output goes to a temporary file (`proc.log`), never to a pipe nobody reads: a full
+    pipe would stall the worker.
+    """
+    import sys
+    import tempfile
+
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)
+    proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "mutualaid", "worker", "--pool", "solo",
          "--loglevel", "warning", "--without-heartbeat", "--without-mingle", "--without-gossip"],
         cwd=REPO_ROOT / "platform",
@@ -90,8 +96,14 @@ def start_celery_worker(*, database_url: str, redis_url: str, **env) -> subproce
             "DATABASE_URL": database_url, "REDIS_URL": redis_url,
             "PYTHONPATH": f"{REPO_ROOT}:{REPO_ROOT / 'platform'}",
         },
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT,
     )
+    proc.log = Path(log.name)
+    return proc
+
+
+def worker_output(proc: subprocess.Popen) -> str:
+    return proc.log.read_text(errors="replace") if proc.log.exists() else ""
 
 
 def database_url(settings_dict: dict) -> str:
@@ -114,7 +126,7 @@ def wait_for_worker(app, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"celery worker exited: {proc.stdout.read().decode()}")
+            raise RuntimeError(f"celery worker exited: {worker_output(proc)}")
         if app.control.ping(timeout=0.5):
             return
     raise RuntimeError(f"celery worker did not answer a ping within {timeout} s")

@@ -195,6 +195,7 @@ def bench(size: int) -> None:
     finally:
         worker.terminate()
         worker.wait(30)
+        worker.log.unlink(missing_ok=True)
         if redis_proc:
             redis_proc.terminate()
 

@@ -59,16 +59,26 @@ def _capture(schema: str):
         yield f"CREATE TABLE {quote(table)} ({', '.join(_column_defs(oid))});"
     for oid, table in tables:
         yield from _copy_rows(schema, oid, table)
-    constraints = _rows(
+    # Keys and checks, then plain indexes, then foreign keys: a foreign key may need a
+    # unique index to point at.
+    yield from _constraints(namespace, "co.contype IN ('p', 'u', 'c', 'x')")
+    yield from _indexes(schema, namespace)
+    yield from _constraints(namespace, "co.contype = 'f'")
+
+
+def _constraints(namespace: int, kinds: str):
+    rows = _rows(
         "SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid) FROM pg_constraint co "
-        "JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace = %s "
-        "AND co.contype IN ('p', 'u', 'c', 'x', 'f') "
-        "ORDER BY co.contype = 'f', cl.relname, co.conname",
+        f"JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace = %s AND {kinds} "
+        "ORDER BY cl.relname, co.conname",
         [namespace],
     )
-    for table, name, definition in constraints:
+    for table, name, definition in rows:
         yield f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition};"
-    indexes = _rows(
+
+
+def _indexes(schema: str, namespace: int):
+    rows = _rows(
         "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "JOIN pg_class ic ON ic.oid = i.indexrelid WHERE ic.relnamespace = %s "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid "
@@ -77,14 +87,15 @@ def _capture(schema: str):
     )
     # pg_get_indexdef() always qualifies the table: drop this schema's qualifier.
     (qualifier,) = _rows("SELECT quote_ident(%s) || '.'", [schema])[0]
-    for (definition,) in indexes:
+    for (definition,) in rows:
         yield definition.replace(f" ON {qualifier}", " ON ", 1).replace(
             f" ON ONLY {qualifier}", " ON ONLY ", 1) + ";"
 
 
 def _refuse_unsupported(namespace: int) -> None:
+    """Fail loudly on anything the replay would not copy, rather than build partial schemas."""
     odd = _rows(
-        "SELECT relname, relkind FROM pg_class c WHERE relnamespace = %s "
+        "SELECT relname, relkind::text FROM pg_class c WHERE relnamespace = %s "
         "AND relkind NOT IN ('r', 'i', 'S') "
         "OR (relnamespace = %s AND relkind = 'S' AND NOT EXISTS ("
         "  SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i'))",
@@ -93,8 +104,17 @@ def _refuse_unsupported(namespace: int) -> None:
     odd += _rows(
         "SELECT proname, 'function' FROM pg_proc WHERE pronamespace = %s "
         "UNION ALL SELECT typname, 'type' FROM pg_type WHERE typnamespace = %s AND typtype <> 'c' "
-        "AND typrelid = 0 AND typelem = 0",
-        [namespace, namespace],
+        "AND typrelid = 0 AND typelem = 0 "
+        "UNION ALL SELECT collname, 'collation' FROM pg_collation WHERE collnamespace = %s "
+        "UNION ALL SELECT t.tgname, 'trigger' FROM pg_trigger t JOIN pg_class c "
+        "  ON c.oid = t.tgrelid WHERE c.relnamespace = %s AND NOT t.tgisinternal "
+        "UNION ALL SELECT p.polname, 'policy' FROM pg_policy p JOIN pg_class c "
+        "  ON c.oid = p.polrelid WHERE c.relnamespace = %s "
+        "UNION ALL SELECT c.relname, 'row security' FROM pg_class c "
+        "  WHERE c.relnamespace = %s AND c.relrowsecurity "
+        "UNION ALL SELECT r.rulename, 'rule' FROM pg_rewrite r JOIN pg_class c "
+        "  ON c.oid = r.ev_class WHERE c.relnamespace = %s AND c.relkind = 'r'",
+        [namespace] * 7,
     )
     if odd:
         raise UnsupportedTemplateObject(f"the template schema holds objects replay skips: {odd}")
@@ -104,10 +124,12 @@ def _column_defs(table_oid: int) -> list[str]:
     columns = _rows(
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity, "
         "a.attgenerated, pg_get_expr(d.adbin, d.adrelid), "
-        "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END "
+        "CASE WHEN a.attcollation <> t.typcollation THEN "
+        "  quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
         "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
         "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+        "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
         "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
         [table_oid],
     )
@@ -115,7 +137,7 @@ def _column_defs(table_oid: int) -> list[str]:
     for name, type_, not_null, identity, generated, default, collation in columns:
         parts = [quote(name), type_]
         if collation:
-            parts.append(f"COLLATE {quote(collation)}")
+            parts.append(f"COLLATE {collation}")  # schema-qualified, quoted above
         if identity:
             parts.append("GENERATED " + ("ALWAYS" if identity == "a" else "BY DEFAULT") +
                          " AS IDENTITY")
@@ -130,20 +152,26 @@ def _column_defs(table_oid: int) -> list[str]:
 
 
 def _copy_rows(schema: str, table_oid: int, table: str):
-    (has_rows,) = _rows(f"SELECT EXISTS (SELECT 1 FROM {quote(schema)}.{quote(table)})")[0]
-    if not has_rows:
-        return
+    """The template's rows as literal values: the blueprint stands alone, so a schema built
+    from it always matches it, whatever the template has become since."""
     columns = _rows(
-        "SELECT attname, attidentity FROM pg_attribute WHERE attrelid = %s AND attnum > 0 "
-        "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+        "SELECT attname, attidentity, format_type(atttypid, atttypmod) FROM pg_attribute "
+        "WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped AND attgenerated = '' "
+        "ORDER BY attnum",
         [table_oid],
     )
-    names = ", ".join(quote(name) for name, _ in columns)
-    yield (
-        f"INSERT INTO {quote(table)} ({names}) OVERRIDING SYSTEM VALUE "
-        f"SELECT {names} FROM {quote(schema)}.{quote(table)};"
-    )
-    for name, identity in columns:
+    names = ", ".join(quote(name) for name, _, _ in columns)
+    rows = _rows(f"SELECT {names} FROM {quote(schema)}.{quote(table)} ORDER BY 1")
+    if not rows:
+        return
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    json_columns = {i for i, (_, _, type_) in enumerate(columns) if type_ in ("json", "jsonb")}
+    with connection.cursor() as cursor:
+        values = ",\n".join(
+            cursor.cursor.mogrify(placeholders, _adapt(row, json_columns)) for row in rows
+        )
+    yield f"INSERT INTO {quote(table)} ({names}) OVERRIDING SYSTEM VALUE VALUES\n{values};"
+    for name, identity, _ in columns:
         if identity:
             qualified = f"{quote(schema)}.{quote(table)}"
             (last, called) = _rows(
@@ -154,6 +182,13 @@ def _copy_rows(schema: str, table_oid: int, table: str):
                 yield (
                     f"SELECT setval(pg_get_serial_sequence('{quote(table)}', '{name}'), {last});"
                 )
+
+
+def _adapt(row: tuple, json_columns: set[int]) -> tuple:
+    from psycopg.types.json import Jsonb
+
+    return tuple(Jsonb(v) if i in json_columns and v is not None else v
+                 for i, v in enumerate(row))
 
 
 def refresh() -> SchemaBlueprint:

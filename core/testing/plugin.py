@@ -26,15 +26,25 @@ def drop_groups(queryset) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings():
-    """Before creating this run's test database, drop those of runs that died."""
-    from django.db import connection
+    """Before creating this run's test database, drop those of runs on this host that died
+    (databases of other hosts sharing the server are left alone, as are any in use)."""
+    import socket
 
+    from django.db import DatabaseError, connection
+
+    prefix = f"test_mutualaid_{socket.gethostname()[:20]}_".lower().replace("-", "_")
     with connection._nodb_cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname ~ '^test_mutualaid_[0-9]+$'")
+        cursor.execute(
+            "SELECT datname FROM pg_database d WHERE starts_with(datname, %s) AND NOT EXISTS "
+            "(SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)", [prefix],
+        )
         for (name,) in cursor.fetchall():
-            pid = int(name.rsplit("_", 1)[1])
-            if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            pid = name.rsplit("_", 1)[1]
+            if pid.isdigit() and int(pid) != os.getpid() and not os.path.exists(f"/proc/{pid}"):
+                try:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                except DatabaseError:
+                    pass  # someone connected meanwhile: theirs to keep
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.local_services import database_url, point_celery_at, start_celery_worker, wait_for_worker
+from core.local_services import (
+    database_url, point_celery_at, start_celery_worker, wait_for_worker, worker_output,
+)
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +26,8 @@ def celery_worker(session_groups, redis_server, django_db_blocker):
         yield app
     finally:
         proc.terminate()
-        output = proc.communicate(timeout=20)[0].decode(errors="replace")
+        proc.wait(timeout=20)
         point_celery_at(app, None)
         if proc.returncode not in (0, -15):
-            print(output)
+            print(worker_output(proc))
+        proc.log.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ README's configuration table.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -52,7 +53,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if TESTING:
     # One test database per pytest process, so concurrent runs never drop each other's.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_mutualaid_{os.getpid()}"}
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"test_mutualaid_{socket.gethostname()[:20]}_{os.getpid()}".lower().replace("-", "_")
+    }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 # --- tenancy ---------------------------------------------------------------------------

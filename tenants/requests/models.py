@@ -25,7 +25,7 @@ class RequestType(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     icon = models.CharField(_("icon"), max_length=8)
-    mode = models.CharField(_("done"), max_length=10, choices=Mode.choices)
+    mode = models.CharField(_("in person or remote"), max_length=10, choices=Mode.choices)
     vetting_level = models.PositiveSmallIntegerField(
         _("vetting needed"), choices=VettingLevel.choices, default=VettingLevel.NONE
     )

@@ -1,5 +1,9 @@
-"""`migrate`: django-tenants' migrate_schemas (public schema, then every group), then the
-template schema and its blueprint, so new groups are always made at the latest state."""
+"""`migrate`: the public schema, then the template (and its blueprint and schema pool), then
+every group, using django-tenants' migrate_schemas for each part.
+
+The template goes before the groups so that, from the moment the group pass starts, signups
+are built at the new state; the group pass then lists the groups, new ones included.
+"""
 
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
@@ -8,8 +12,12 @@ from core.tenancy.template import migrate_template
 
 class Command(MigrateSchemasCommand):
     def handle(self, *args, **options):
-        super().handle(*args, **options)
-        tenants_too = options.get("tenant") or not options.get("shared")
-        if not options.get("schema_name") and tenants_too:
+        if options.get("schema_name"):
+            return super().handle(*args, **options)
+        shared, tenant = options.get("shared"), options.get("tenant")
+        if shared or not tenant:
+            super().handle(*args, **{**options, "shared": True, "tenant": False})
+        if tenant or not shared:
             targets = [t for t in (options.get("app_label"), options.get("migration_name")) if t]
             migrate_template(*targets, verbosity=options.get("verbosity", 1))
+            super().handle(*args, **{**options, "shared": False, "tenant": True})
