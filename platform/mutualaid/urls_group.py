@@ -5,6 +5,7 @@ from django.urls import include, path
 from core.tenancy import views as tenancy
 from tenants.home import views as home
 from tenants.requests import views as requests
+from tenants.volunteers import views as volunteers
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("welcome/<str:token>/", tenancy.welcome, name="welcome"),
     path("ask/", requests.ask, name="ask"),
     path("ask/thanks/", requests.thanks, name="ask_thanks"),
+    path("volunteer/join/", volunteers.join, name="volunteer_join"),
+    path("volunteer/welcome/", volunteers.welcome, name="volunteer_welcome"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -40,6 +40,12 @@ class RequestType(models.Model):
         return self.name
 
 
+class LocationStatus(models.TextChoices):
+    PENDING = "pending", _("Being located")
+    LOCATED = "located", _("Located")
+    UNKNOWN = "unknown", _("Location unknown: a coordinator will set it")
+
+
 class HelpRequest(models.Model):
     """One request for help, from the public form or logged by a coordinator."""
 
@@ -84,6 +90,8 @@ class HelpRequest(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     cell = models.CharField(max_length=16, blank=True, db_index=True)  # h3, fine resolution
+    location_status = models.CharField(max_length=10, choices=LocationStatus.choices,
+                                       default=LocationStatus.PENDING)
     urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NORMAL)
     wanted_from = models.DateField(null=True, blank=True)
     wanted_until = models.DateField(null=True, blank=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from tenants.requests.models import HelpRequest, RequestEvent
+from tenants.requests.models import HelpRequest, LocationStatus, RequestEvent
 
 S = HelpRequest.Status
 OPEN_TO_END = {S.NEW, S.OPEN, S.CLAIMED, S.ASSIGNED, S.IN_PROGRESS}
@@ -72,7 +72,31 @@ def submit_request(*, fields: dict, submission_key: uuid.UUID, channel: str,
         # The same submission committed a moment ago, from a concurrent click.
         return HelpRequest.objects.get(submission_key=submission_key), False
     RequestEvent.objects.create(request=request, actor=logged_by, to_status=S.NEW)
+    if request.lat is None:
+        transaction.on_commit(lambda: _locate_soon(request.pk), robust=True)
     return request, True
+
+
+def _locate_soon(request_id: int) -> None:
+    from tenants.requests.tasks import locate_request
+
+    locate_request.delay(request_id)
+
+
+def locate(*, request_id: int, country: str) -> HelpRequest:
+    """Geocode a request from its postcode or address. A request that cannot be located is
+    kept, marked for a coordinator; nothing is lost."""
+    from core.geo.geocoding import geocode
+
+    request = HelpRequest.objects.get(pk=request_id)
+    found = geocode(country=country, postcode=request.postcode, address=request.address)
+    if found.ok:
+        request.lat, request.lng, request.cell = found.lat, found.lng, found.h3_cell
+        request.location_status = LocationStatus.LOCATED
+    else:
+        request.location_status = LocationStatus.UNKNOWN
+    request.save(update_fields=["lat", "lng", "cell", "location_status", "updated_at"])
+    return request
 
 
 def _constraint(exc: IntegrityError) -> str:

@@ -80,3 +80,11 @@ def move_volunteer(*, profile_id: int, move: str, actor) -> VolunteerProfile:
     profile.status = to
     profile.save(update_fields=["status", "status_changed_at"])
     return profile
+
+
+def locate_home(*, country: str, postcode: str) -> tuple[float, float, str] | None:
+    """Where a volunteer lives, as (lat, lng, cell), or None if it cannot be found."""
+    from core.geo.geocoding import geocode
+
+    found = geocode(country=country, postcode=postcode)
+    return (found.lat, found.lng, found.h3_cell) if found.ok else None

@@ -119,3 +119,37 @@ def test_another_groups_thanks_page_shows_nothing_of_this_request(client, alpha,
     assert response.status_code == 200
     assert response.context["help_request"] is None
     assert "Rosa" not in response.content.decode()
+
+
+@pytest.fixture
+def sample_postcodes(db):
+    from django.core.management import call_command
+
+    call_command("load_postcodes", country="GB", sample=True, verbosity=0)
+
+
+def test_a_known_postcode_places_the_request_on_the_map(
+        client, alpha, sample_postcodes, django_capture_on_commit_callbacks):
+    from core.geo.models import PostcodeCentroid
+
+    known = PostcodeCentroid.objects.filter(country="GB").order_by("postcode").first()
+    data = form_data(type=type_id("alpha", "shopping"), postcode=known.postcode.lower())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/ask/", data, HTTP_HOST=alpha.host)
+    connection.set_tenant(Group.objects.get(schema_name="alpha"))
+    request = HelpRequest.objects.get()
+    assert request.location_status == "located"
+    assert (request.lat, request.lng, request.cell) == (known.lat, known.lng, known.h3_cell)
+
+
+@pytest.mark.parametrize("postcode", ["ZZ9 9ZZ", "not a postcode"])
+def test_a_request_we_cannot_place_is_kept_and_the_person_is_told(
+        client, alpha, sample_postcodes, django_capture_on_commit_callbacks, postcode):
+    data = form_data(type=type_id("alpha", "shopping"), postcode=postcode, address="")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/ask/", data, HTTP_HOST=alpha.host).status_code == 302
+    thanks = client.get("/ask/thanks/", HTTP_HOST=alpha.host)
+    assert "could not find that postcode" in thanks.content.decode()
+    connection.set_tenant(Group.objects.get(schema_name="alpha"))
+    request = HelpRequest.objects.get()
+    assert (request.location_status, request.lat, request.postcode) == ("unknown", None, postcode)
