@@ -20,6 +20,8 @@ STORAGE_RESOLUTION = 9
 # Resolution 7 cells are about 5 km2 (edge about 1.4 km): a default for public display. The
 # privacy policy decides the resolution that covers enough households in a given place.
 PUBLIC_RESOLUTION = 7
+# Resolution 7 again for proximity search: a 5 km radius is a disk of a few dozen cells.
+SEARCH_RESOLUTION = 7
 # A disk of k rings holds 3k(k+1)+1 cells; past this, the caller wants a coarser resolution.
 MAX_RINGS = 300
 # Cells shrink and grow slowly across the globe; assume neighbours up to 10% smaller.

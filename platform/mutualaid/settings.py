@@ -93,6 +93,7 @@ TENANT_APPS = [
     "tenants.home",
     "tenants.requests",
     "tenants.volunteers",
+    "tenants.matching",
 ]
 if TESTING:
     TENANT_APPS.append("core.testing.migration_probe")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from core.tenancy import views as tenancy
 from tenants.home import views as home
+from tenants.matching import views as matching
 from tenants.requests import views as requests
 from tenants.volunteers import views as volunteers
 
@@ -15,6 +16,11 @@ urlpatterns = [
     path("ask/thanks/", requests.thanks, name="ask_thanks"),
     path("volunteer/join/", volunteers.join, name="volunteer_join"),
     path("volunteer/welcome/", volunteers.welcome, name="volunteer_welcome"),
+    path("volunteer/nearby/", matching.nearby, name="volunteer_nearby"),
+    path("volunteer/requests/<int:request_id>/claim/", matching.claim, name="volunteer_claim"),
+    path("volunteer/tasks/", matching.tasks, name="volunteer_tasks"),
+    path("volunteer/tasks/<int:request_id>/<str:step>/", matching.task_step,
+         name="volunteer_task_step"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

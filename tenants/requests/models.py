@@ -90,6 +90,9 @@ class HelpRequest(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     cell = models.CharField(max_length=16, blank=True, db_index=True)  # h3, fine resolution
+    # The same place at a coarse resolution (core.geo.cells.SEARCH_RESOLUTION): "what is near
+    # here" looks up a few dozen of these, then checks exact distances.
+    area_cell = models.CharField(max_length=16, blank=True)
     location_status = models.CharField(max_length=10, choices=LocationStatus.choices,
                                        default=LocationStatus.PENDING)
     urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NORMAL)
@@ -111,7 +114,10 @@ class HelpRequest(models.Model):
 
     class Meta:
         ordering = ["-urgency", "created_at"]
-        indexes = [models.Index(fields=["status", "-urgency", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "-urgency", "created_at"]),
+            models.Index(fields=["status", "area_cell"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(wanted_until__isnull=True) | models.Q(wanted_from__isnull=True)

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+
+from core.geo.cells import SEARCH_RESOLUTION, cell_for
 from django.utils.translation import gettext_lazy as _
 
 from tenants.requests.models import HelpRequest, LocationStatus, RequestEvent
@@ -57,6 +59,9 @@ def submit_request(*, fields: dict, submission_key: uuid.UUID, channel: str,
                    logged_by=None) -> tuple[HelpRequest, bool]:
     """Record a request; returns (request, created). The same submission key (a double
     click, a resent form) returns the request it already made, unchanged."""
+    if fields.get("lat") is not None and not fields.get("area_cell"):
+        fields = {**fields, "area_cell": cell_for(fields["lat"], fields["lng"], SEARCH_RESOLUTION),
+                  "location_status": LocationStatus.LOCATED}
     existing = HelpRequest.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
@@ -92,10 +97,12 @@ def locate(*, request_id: int, country: str) -> HelpRequest:
     found = geocode(country=country, postcode=request.postcode, address=request.address)
     if found.ok:
         request.lat, request.lng, request.cell = found.lat, found.lng, found.h3_cell
+        request.area_cell = cell_for(found.lat, found.lng, SEARCH_RESOLUTION)
         request.location_status = LocationStatus.LOCATED
     else:
         request.location_status = LocationStatus.UNKNOWN
-    request.save(update_fields=["lat", "lng", "cell", "location_status", "updated_at"])
+    request.save(update_fields=["lat", "lng", "cell", "area_cell", "location_status",
+                                "updated_at"])
     return request
 
 

@@ -1,0 +1,92 @@
+"""Volunteers' self-service: nearby open requests, claiming, and their own live tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tenants.matching.selectors import my_tasks, nearby_open_requests
+from tenants.matching.services import claim_request, unclaim_request
+from tenants.requests.models import HelpRequest
+from tenants.requests.services import TransitionRefused, advance
+from tenants.volunteers.models import VolunteerProfile
+
+
+def _profile(request) -> VolunteerProfile:
+    profile = VolunteerProfile.objects.filter(user=request.user).first()
+    if profile is None:
+        raise PermissionDenied
+    return profile
+
+
+@login_required
+def nearby(request):
+    profile = _profile(request)
+    km = _number(request.GET.get("km"))
+    day = _day(request.GET.get("day"))
+    order = "urgency" if request.GET.get("order") == "urgency" else "distance"
+    rows = nearby_open_requests(profile=profile, km=km, type_code=request.GET.get("type", ""),
+                                day=day, order=order)
+    return render(request, "matching/nearby.html", {
+        "profile": profile, "rows": rows, "km": km or profile.radius_km, "day": day,
+        "order": order, "type_code": request.GET.get("type", ""),
+        "types": profile.request_types.filter(active=True),
+    })
+
+
+@login_required
+@require_POST
+def claim(request, request_id: int):
+    _profile(request)
+    try:
+        claim_request(request_id=request_id, volunteer_user=request.user)
+    except (TransitionRefused, HelpRequest.DoesNotExist) as refused:
+        messages.info(request, getattr(refused, "message", _("This request is no longer open.")))
+        return redirect("volunteer_nearby")
+    messages.success(request, _("It is yours. Thank you! The details are below."))
+    return redirect("volunteer_tasks")
+
+
+@login_required
+def tasks(request):
+    _profile(request)
+    return render(request, "matching/tasks.html", {"tasks": my_tasks(user=request.user)})
+
+
+@login_required
+@require_POST
+def task_step(request, request_id: int, step: str):
+    _profile(request)
+    mine = HelpRequest.objects.filter(pk=request_id, volunteer=request.user).exists()
+    if step not in ("start", "complete", "unclaim") or not mine:
+        raise PermissionDenied
+    try:
+        if step == "unclaim":
+            unclaim_request(request_id=request_id, volunteer_user=request.user)
+        else:
+            advance(request_id=request_id, step=step, actor=request.user,
+                    note=request.POST.get("note", ""))
+    except TransitionRefused as refused:
+        messages.info(request, refused.message)
+    return redirect("volunteer_tasks")
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value and 0 < value <= 100 else None
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
