@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from core.tenancy import views as tenancy
 from tenants.home import views as home
+from tenants.matching import dispatch_views as dispatch
 from tenants.matching import views as matching
 from tenants.requests import views as requests
 from tenants.volunteers import views as volunteers
@@ -21,6 +22,9 @@ urlpatterns = [
     path("volunteer/tasks/", matching.tasks, name="volunteer_tasks"),
     path("volunteer/tasks/<int:request_id>/<str:step>/", matching.task_step,
          name="volunteer_task_step"),
+    path("dispatch/", dispatch.queue, name="dispatch_queue"),
+    path("dispatch/<int:request_id>/assign/", dispatch.assign, name="dispatch_assign"),
+    path("dispatch/auto/", dispatch.auto_assign, name="dispatch_auto"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,4 +1,5 @@
-"""`seed_demo`: the demo group `demo` with an admin, a coordinator and a volunteer.
+"""`seed_demo`: the demo group `demo` with an admin, a coordinator and a volunteer, plus
+sample volunteers and requests spread over its map.
 
 Idempotent: run again, it keeps what exists and prints the same logins.
 """
@@ -11,6 +12,7 @@ from core.accounts.models import User
 from core.accounts.services import create_member
 from core.tenancy.models import Group
 from core.tenancy.provisioning import AdminSpec, GroupSpec, provision_group
+from mutualaid.signup.demo_data import add_demo_volunteer, seed_demo_activity
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo-mutual-aid"  # local development only; printed on purpose
@@ -44,11 +46,23 @@ class Command(BaseCommand):
             group = Group.objects.get(schema_name=DEMO_SLUG)
         connection.set_tenant(group)
         try:
-            for role, name, email in PEOPLE[1:]:
-                if not User.objects.filter(email=email).exists():
-                    create_member(email=email, name=name, role=role, password=DEMO_PASSWORD)
+            role, name, email = PEOPLE[1]
+            if not User.objects.filter(email=email).exists():
+                create_member(email=email, name=name, role=role, password=DEMO_PASSWORD)
+            coordinator = User.objects.get(email=email)
+            _role, name, email = PEOPLE[2]
+            if not User.objects.filter(email=email).exists():
+                add_demo_volunteer(name=name, email=email, password=DEMO_PASSWORD,
+                                   near=(group.map_center_lat, group.map_center_lng),
+                                   coordinator=coordinator)
+            seeded = seed_demo_activity(
+                near=(group.map_center_lat, group.map_center_lng),
+                coordinator=coordinator,
+            )
         finally:
             connection.set_schema_to_public()
+        if seeded:
+            self.stdout.write("Added sample volunteers and requests to the demo group.")
         self.stdout.write(f"Demo group: {DEMO_SLUG}.{settings.PLATFORM_DOMAIN}")
         for role, _name, email in PEOPLE:
             self.stdout.write(f"  {role:<12} {email}  password: {DEMO_PASSWORD}")

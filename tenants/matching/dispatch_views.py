@@ -1,0 +1,72 @@
+"""Coordinators' dispatch pages: the queue with suggestions, assigning, auto-assign."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.accounts.models import User
+from tenants.matching import dispatch
+from tenants.requests.models import HelpRequest
+from tenants.requests.services import TransitionRefused
+
+STAFF = {User.Role.ADMIN, User.Role.COORDINATOR}
+PLAN_KEY = "dispatch_plan"
+
+
+def coordinators_only(view):
+    @wraps(view)
+    @login_required
+    def guarded(request, *args, **kwargs):
+        if request.user.role not in STAFF:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+    return guarded
+
+
+@coordinators_only
+def queue(request):
+    waiting = list(dispatch.queue()[:50])
+    rows = [(r, dispatch.suggestions(r, limit=3)) for r in waiting]
+    return render(request, "matching/queue.html", {"rows": rows})
+
+
+@coordinators_only
+@require_POST
+def assign(request, request_id: int):
+    try:
+        dispatch.assign(request_id=request_id, user_id=int(request.POST.get("volunteer", 0)),
+                        actor=request.user)
+        messages.success(request, _("Assigned. The volunteer has been emailed."))
+    except (TransitionRefused, HelpRequest.DoesNotExist, ValueError) as refused:
+        messages.info(request, getattr(refused, "message", _("That volunteer cannot take it.")))
+    except dispatch.VolunteerProfile.DoesNotExist:
+        messages.info(request, _("That volunteer cannot take it."))
+    return redirect("dispatch_queue")
+
+
+@coordinators_only
+def auto_assign(request):
+    """GET: the optimal plan for the whole queue, as a preview. POST: confirm it."""
+    if request.method == "POST":
+        planned = [dispatch.PlannedPair(*p) for p in request.session.pop(PLAN_KEY, [])]
+        done, skipped = dispatch.confirm_plan(pairs=planned, actor=request.user)
+        messages.success(request, _("%(done)d requests assigned, %(skipped)d skipped because "
+                                    "something changed.") % {"done": done, "skipped": skipped})
+        return redirect("dispatch_queue")
+    pairs, unassigned = dispatch.plan_auto_assign()
+    request.session[PLAN_KEY] = [(p.request_id, p.user_id, p.km) for p in pairs]
+    requests = HelpRequest.objects.in_bulk([p.request_id for p in pairs]
+                                           + [r for r, _ in unassigned])
+    people = User.objects.in_bulk([p.user_id for p in pairs])
+    return render(request, "matching/auto_assign.html", {
+        "pairs": [(requests[p.request_id], people[p.user_id], p.km) for p in pairs],
+        "unassigned": [(requests[r], why) for r, why in unassigned],
+        "total_km": round(sum(p.km for p in pairs), 1),
+    })
