@@ -76,16 +76,16 @@ def rings_to_cover(origin: str, km: float) -> int:
     return rings
 
 
+def describe_cell(cell: str) -> FuzzedCell:
+    """An area to draw for a cell id (its centre and outline)."""
+    return FuzzedCell(cell=cell, resolution=h3.get_resolution(cell),
+                      centre=h3.cell_to_latlng(cell), boundary=tuple(h3.cell_to_boundary(cell)))
+
+
 def fuzzed_cell(lat: float, lng: float, resolution: int = PUBLIC_RESOLUTION) -> FuzzedCell:
     """The cell holding the point, described by the cell alone.
 
     Snapping, not random noise: every point of a cell gives the same answer, and asking
     again gives the same answer (noise averages out over repeated looks; a cell does not).
     """
-    cell = cell_for(lat, lng, resolution)
-    return FuzzedCell(
-        cell=cell,
-        resolution=resolution,
-        centre=h3.cell_to_latlng(cell),
-        boundary=tuple(h3.cell_to_boundary(cell)),
-    )
+    return describe_cell(cell_for(lat, lng, resolution))

@@ -79,6 +79,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",
+    "leaflet",
     "core.accounts",
     "core.geo",
     "allauth",
@@ -207,6 +208,11 @@ GEOCODER_NOMINATIM_DOMAIN = env.str("GEOCODER_NOMINATIM_DOMAIN",
 GEOCODER_NOMINATIM_SCHEME = env.str("GEOCODER_NOMINATIM_SCHEME", default="https")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="mutual-aid-commons")
 GEOCODER_NOMINATIM_TIMEOUT = env.float("GEOCODER_NOMINATIM_TIMEOUT", default=3)
+
+# --- maps ------------------------------------------------------------------------------
+# Tiles are fetched by the browser; pages work (as lists, with the areas drawn) without them.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
 
 # --- email -----------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

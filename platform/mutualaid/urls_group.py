@@ -25,6 +25,7 @@ urlpatterns = [
     path("dispatch/", dispatch.queue, name="dispatch_queue"),
     path("dispatch/<int:request_id>/assign/", dispatch.assign, name="dispatch_assign"),
     path("dispatch/auto/", dispatch.auto_assign, name="dispatch_auto"),
+    path("dispatch/new/", dispatch.log_request, name="dispatch_log"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

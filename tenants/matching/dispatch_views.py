@@ -70,3 +70,25 @@ def auto_assign(request):
         "unassigned": [(requests[r], why) for r, why in unassigned],
         "total_km": round(sum(p.km for p in pairs), 1),
     })
+
+
+@coordinators_only
+def log_request(request):
+    """Back office: record a request taken by phone, email, social media or in person. It
+    goes straight to the open queue: a coordinator has already spoken to the person."""
+    from tenants.requests.forms import LogRequestForm
+    from tenants.requests.services import advance, submit_request
+
+    if request.method != "POST":
+        return render(request, "matching/log_request.html", {"form": LogRequestForm()})
+    form = LogRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "matching/log_request.html", {"form": form}, status=400)
+    logged, created = submit_request(
+        fields=form.request_fields(), submission_key=form.cleaned_data["submission_key"],
+        channel=form.cleaned_data["channel"], logged_by=request.user,
+    )
+    if created:
+        advance(request_id=logged.pk, step="open", actor=request.user)
+    messages.success(request, _("Request %(number)s logged.") % {"number": logged.pk})
+    return redirect("dispatch_queue")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.geo.cells import describe_cell, fuzzed_cell
 from tenants.matching.selectors import my_tasks, nearby_open_requests
 from tenants.matching.services import claim_request, unclaim_request
 from tenants.requests.models import HelpRequest
@@ -37,7 +39,21 @@ def nearby(request):
         "profile": profile, "rows": rows, "km": km or profile.radius_km, "day": day,
         "order": order, "type_code": request.GET.get("type", ""),
         "types": profile.request_types.filter(active=True),
+        "map": _map_data(profile, rows),
     })
+
+
+def _map_data(profile: VolunteerProfile, rows) -> dict:
+    """What the map draws: areas (cells), never points; the list stays the page's content."""
+    areas = [
+        {"id": row.id, "label": f"{row.type.icon} {row.type.name}",
+         "outline": describe_cell(row.area).boundary}
+        for row in rows if row.area
+    ]
+    home = describe_cell(fuzzed_cell(profile.lat, profile.lng).cell).centre \
+        if profile.lat is not None else None
+    return {"areas": areas, "home": home, "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
 @login_required

@@ -87,3 +87,13 @@ class AskForHelpForm(AccessibleForm):
             "requester_name": d["requester_name"] if on_behalf else "",
             "consent_recorded": bool(on_behalf and d["consent"]),
         }
+
+
+class LogRequestForm(AskForHelpForm):
+    """A coordinator logs a request that came by phone, email, social media or in person."""
+
+    channel = forms.ChoiceField(
+        label=_("How did it reach us?"),
+        choices=[c for c in HelpRequest.Channel.choices if c[0] != HelpRequest.Channel.WEB],
+    )
+    field_order = ["channel"]

@@ -112,3 +112,21 @@ def test_people_without_a_volunteer_profile_are_turned_away(client, in_alpha):
     client.post("/accounts/login/", {"login": in_alpha.admin_email, "password": PASSWORD},
                 HTTP_HOST=in_alpha.host)
     assert client.get("/volunteer/nearby/", HTTP_HOST=in_alpha.host).status_code == 403
+
+
+def test_the_map_draws_areas_that_contain_the_request_but_are_not_it(vera_client, in_alpha):
+    import json
+    import re
+
+    import h3
+
+    request = open_request()
+    body = vera_client.get("/volunteer/nearby/", HTTP_HOST=in_alpha.host).content.decode()
+    data = json.loads(re.search(r'id="nearby-map-data"[^>]*>(.*?)</script>', body, re.S)[1])
+    [area] = data["areas"]
+    assert area["id"] == request.pk and len(area["outline"]) == 6
+    assert [request.lat, request.lng] not in area["outline"]
+    # The area is the coarse cell holding the request: it says where, roughly, and no more.
+    cell = h3.latlng_to_cell(request.lat, request.lng, 7)
+    assert [list(p) for p in h3.cell_to_boundary(cell)] == area["outline"]
+    assert 'src="/static/leaflet/leaflet.js"' in body
