@@ -112,3 +112,21 @@ def test_dispatch_is_for_coordinators_only(client, in_alpha):
                 HTTP_HOST=in_alpha.host)
     for path in ("/dispatch/", "/dispatch/auto/"):
         assert client.get(path, HTTP_HOST=in_alpha.host).status_code == 403
+
+
+def test_coordinators_log_requests_from_other_channels(client, in_alpha):
+    client.post("/accounts/login/", {"login": in_alpha.coordinator_email, "password": PASSWORD},
+                HTTP_HOST=in_alpha.host)
+    data = {"channel": "phone", "type": str(RequestType.objects.get(code="transport").pk),
+            "description": "Lift to the hospital on Monday", "person_name": "Eli",
+            "person_phone": "020 7946 0000", "urgency": "2", "recurrence": "once",
+            "submission_key": str(uuid.uuid4())}
+    response = client.post("/dispatch/new/", data, HTTP_HOST=in_alpha.host)
+    assert response.status_code == 302
+    request = HelpRequest.objects.get(description="Lift to the hospital on Monday")
+    coordinator = User.objects.get(email=in_alpha.coordinator_email)
+    assert (request.channel, request.status, request.logged_by) == ("phone", "open", coordinator)
+    assert list(request.events.values_list("to_status", "actor")) == [
+        ("new", coordinator.pk), ("open", coordinator.pk)]
+    assert client.post("/dispatch/new/", data | {"channel": "web"},
+                       HTTP_HOST=in_alpha.host).status_code == 400  # not a back-office channel
