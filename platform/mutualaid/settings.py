@@ -209,6 +209,10 @@ GEOCODER_NOMINATIM_SCHEME = env.str("GEOCODER_NOMINATIM_SCHEME", default="https"
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="mutual-aid-commons")
 GEOCODER_NOMINATIM_TIMEOUT = env.float("GEOCODER_NOMINATIM_TIMEOUT", default=3)
 
+# --- notifications: a new request is told to the nearest eligible volunteers in rings ------
+NOTIFY_RING_SIZE = env.int("NOTIFY_RING_SIZE", default=5)
+NOTIFY_RING_MINUTES = env.int("NOTIFY_RING_MINUTES", default=30)
+
 # --- maps ------------------------------------------------------------------------------
 # Tiles are fetched by the browser; pages work (as lists, with the areas drawn) without them.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")

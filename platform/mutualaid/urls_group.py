@@ -26,6 +26,7 @@ urlpatterns = [
     path("dispatch/<int:request_id>/assign/", dispatch.assign, name="dispatch_assign"),
     path("dispatch/auto/", dispatch.auto_assign, name="dispatch_auto"),
     path("dispatch/new/", dispatch.log_request, name="dispatch_log"),
+    path("dispatch/<int:request_id>/open/", dispatch.open_to_volunteers, name="dispatch_open"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

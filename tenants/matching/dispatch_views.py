@@ -77,7 +77,8 @@ def log_request(request):
     """Back office: record a request taken by phone, email, social media or in person. It
     goes straight to the open queue: a coordinator has already spoken to the person."""
     from tenants.requests.forms import LogRequestForm
-    from tenants.requests.services import advance, submit_request
+    from tenants.matching.services import open_request
+    from tenants.requests.services import submit_request
 
     if request.method != "POST":
         return render(request, "matching/log_request.html", {"form": LogRequestForm()})
@@ -89,6 +90,19 @@ def log_request(request):
         channel=form.cleaned_data["channel"], logged_by=request.user,
     )
     if created:
-        advance(request_id=logged.pk, step="open", actor=request.user)
+        open_request(request_id=logged.pk, actor=request.user)
     messages.success(request, _("Request %(number)s logged.") % {"number": logged.pk})
+    return redirect("dispatch_queue")
+
+
+@coordinators_only
+@require_POST
+def open_to_volunteers(request, request_id: int):
+    from tenants.matching.services import open_request
+
+    try:
+        open_request(request_id=request_id, actor=request.user)
+        messages.success(request, _("Opened. The nearest volunteers are being told."))
+    except (TransitionRefused, HelpRequest.DoesNotExist) as refused:
+        messages.info(request, getattr(refused, "message", _("This request is no longer new.")))
     return redirect("dispatch_queue")

@@ -30,3 +30,17 @@ def unclaim_request(*, request_id: int, volunteer_user) -> HelpRequest:
     if request.volunteer_id != volunteer_user.pk:
         raise TransitionRefused(_("This request is not yours to give back."))
     return advance(request_id=request_id, step="unclaim", actor=volunteer_user)
+
+
+@transaction.atomic
+def open_request(*, request_id: int, actor) -> HelpRequest:
+    """Open a request to volunteers and, once that is committed, tell the nearest ones."""
+    opened = advance(request_id=request_id, step="open", actor=actor)
+    transaction.on_commit(lambda: _notify(request_id), robust=True)
+    return opened
+
+
+def _notify(request_id: int) -> None:
+    from tenants.matching.tasks import notify_ring
+
+    notify_ring.delay(request_id, 0)

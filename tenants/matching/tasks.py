@@ -28,3 +28,45 @@ def notify_assigned(request_id: int) -> bool:
             from_email=None, recipient_list=[volunteer.email],
         )
     return True
+
+
+@group_task(name="matching.notify_ring")
+def notify_ring(request_id: int, ring: int = 0) -> int:
+    """Tell the next ring of nearest eligible volunteers about an open request; if nobody has
+    claimed it by the time the ring's wait is over, the task runs again for the next ring.
+    Returns how many volunteers were told."""
+    from celery import current_app
+    from django.conf import settings
+
+    from tenants.matching.dispatch import suggestions
+    from tenants.requests.models import HelpRequest
+
+    request = HelpRequest.objects.select_related("type").get(pk=request_id)
+    if request.status != HelpRequest.Status.OPEN:
+        return 0  # claimed, assigned or closed meanwhile: stop telling people
+    size = settings.NOTIFY_RING_SIZE
+    ranked = suggestions(request, limit=(ring + 1) * size)[ring * size:]
+    for suggestion in ranked:
+        _tell(suggestion.profile.user, request, suggestion.km)
+    if ranked and not current_app.conf.task_always_eager:
+        # In-process (no broker) a countdown would fire at once: only a worker waits.
+        notify_ring.apply_async((request_id, ring + 1),
+                                countdown=settings.NOTIFY_RING_MINUTES * 60)
+    return len(ranked)
+
+
+def _tell(user, request, km) -> None:
+    group = connection.tenant
+    with translation.override(user.preferred_language or group.default_language):
+        distance = (_("about %(km).1f km from you") % {"km": km}) if km is not None \
+            else _("remote")
+        send_mail(
+            subject=_("%(group)s: someone near you needs help") % {"group": group.name},
+            message=_("Hello %(name)s,\n\nA new request: %(type)s, %(distance)s.\n"
+                      "If you can help, claim it here: %(url)s\n\nThank you!") % {
+                "name": user.get_short_name(), "type": request.type.name,
+                "distance": distance,
+                "url": f"https://{group.get_primary_domain().domain}/volunteer/nearby/",
+            },
+            from_email=None, recipient_list=[user.email],
+        )

@@ -130,3 +130,29 @@ def test_coordinators_log_requests_from_other_channels(client, in_alpha):
         ("new", coordinator.pk), ("open", coordinator.pk)]
     assert client.post("/dispatch/new/", data | {"channel": "web"},
                        HTTP_HOST=in_alpha.host).status_code == 400  # not a back-office channel
+
+
+def test_opening_a_request_tells_the_nearest_ring_then_the_next(
+        in_alpha, settings, django_capture_on_commit_callbacks):
+    from tenants.matching.services import open_request
+    from tenants.matching.tasks import notify_ring
+
+    settings.NOTIFY_RING_SIZE = 1
+    volunteer("first@example.org", "b", lang="es")
+    volunteer("second@example.org", "c")
+    request, _ = submit_request(
+        fields={"type": RequestType.objects.get(code="shopping"), "description": "help",
+                "person_name": "Rosa", "person_phone": "1", "lat": SPOTS["a"][0],
+                "lng": SPOTS["a"][1], "cell": cell_for(*SPOTS["a"])},
+        submission_key=uuid.uuid4(), channel="phone")
+    with django_capture_on_commit_callbacks(execute=True):
+        open_request(request_id=request.pk, actor=User.objects.get(role="coordinator"))
+    assert [m.to for m in mail.outbox] == [["first@example.org"]]
+    assert "alguien cerca de ti necesita ayuda" in mail.outbox[0].subject
+    # Nobody claimed it within the ring's wait: the worker runs the next ring.
+    assert notify_ring.apply_async((request.pk, 1), group="alpha").get() == 1
+    assert mail.outbox[-1].to == ["second@example.org"]
+    # Once it is taken, later rings stop.
+    advance(request_id=request.pk, step="claim", actor=None,
+            volunteer=User.objects.get(email="first@example.org"))
+    assert notify_ring.apply_async((request.pk, 2), group="alpha").get() == 0
