@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.accounts.models import User
-from tenants.matching import dispatch
+from tenants.matching import dispatch, plans
 from tenants.requests.models import HelpRequest
 from tenants.requests.services import TransitionRefused
 
 STAFF = {User.Role.ADMIN, User.Role.COORDINATOR}
-PLAN_KEY = "dispatch_plan"
 
 
 def coordinators_only(view):
@@ -53,22 +52,34 @@ def assign(request, request_id: int):
 
 @coordinators_only
 def auto_assign(request):
-    """GET: the optimal plan for the whole queue, as a preview. POST: confirm it."""
+    """GET: start planning the whole queue (on a worker; in-process without one) and show
+    its progress, then the plan as a preview. POST: confirm the plan being shown."""
     if request.method == "POST":
-        planned = [dispatch.PlannedPair(*p) for p in request.session.pop(PLAN_KEY, [])]
+        plan = plans.load(request.POST.get("plan", ""))
+        if plan is None or plan["state"] != plans.DONE:
+            messages.info(request, _("That plan is no longer available. Please plan again."))
+            return redirect("dispatch_queue")
+        planned = [dispatch.PlannedPair(*p) for p in plan["pairs"]]
         done, skipped = dispatch.confirm_plan(pairs=planned, actor=request.user)
+        plans.forget(request.POST["plan"])
         messages.success(request, _("%(done)d requests assigned, %(skipped)d skipped because "
                                     "something changed.") % {"done": done, "skipped": skipped})
         return redirect("dispatch_queue")
-    pairs, unassigned = dispatch.plan_auto_assign()
-    request.session[PLAN_KEY] = [(p.request_id, p.user_id, p.km) for p in pairs]
-    requests = HelpRequest.objects.in_bulk([p.request_id for p in pairs]
-                                           + [r for r, _ in unassigned])
-    people = User.objects.in_bulk([p.user_id for p in pairs])
+    plan_id = request.GET.get("plan") or plans.start()
+    plan = plans.load(plan_id)
+    if plan is None:
+        return redirect("dispatch_queue")
+    if plan["state"] != plans.DONE:
+        return render(request, "matching/auto_assign_progress.html",
+                      {"plan": plan, "plan_id": plan_id})
+    requests = HelpRequest.objects.in_bulk([p[0] for p in plan["pairs"]]
+                                           + [r for r, _ in plan["unassigned"]])
+    people = User.objects.in_bulk([p[1] for p in plan["pairs"]])
     return render(request, "matching/auto_assign.html", {
-        "pairs": [(requests[p.request_id], people[p.user_id], p.km) for p in pairs],
-        "unassigned": [(requests[r], why) for r, why in unassigned],
-        "total_km": round(sum(p.km for p in pairs), 1),
+        "plan_id": plan_id,
+        "pairs": [(requests[r], people[u], km) for r, u, km in plan["pairs"] if r in requests],
+        "unassigned": [(requests[r], why) for r, why in plan["unassigned"] if r in requests],
+        "total_km": round(sum(p[2] for p in plan["pairs"]), 1),
     })
 
 

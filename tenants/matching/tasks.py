@@ -70,3 +70,23 @@ def _tell(user, request, km) -> None:
             },
             from_email=None, recipient_list=[user.email],
         )
+
+
+@group_task(name="matching.make_plan")
+def make_plan(plan_id: str) -> str:
+    """Compute the optimal assignment of the queue for a coordinator to preview."""
+    from tenants.matching import plans
+    from tenants.matching.dispatch import plan_auto_assign
+
+    plans.save(plan_id, {"state": plans.SOLVING})
+    try:
+        pairs, unassigned = plan_auto_assign()
+    except Exception:
+        plans.save(plan_id, {"state": plans.FAILED})
+        raise
+    plans.save(plan_id, {
+        "state": plans.DONE,
+        "pairs": [(p.request_id, p.user_id, p.km) for p in pairs],
+        "unassigned": [(r, str(why)) for r, why in unassigned],
+    })
+    return plans.DONE

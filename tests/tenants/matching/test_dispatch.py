@@ -101,7 +101,7 @@ def test_auto_assign_previews_then_confirms_within_every_rule(client, in_alpha):
     assert [(req.pk, str(why)) for req, why in preview.context["unassigned"]] == [
         (r3.pk, "too far from every volunteer")]
     assert HelpRequest.objects.filter(status="assigned").count() == 0  # only a preview
-    client.post("/dispatch/auto/", HTTP_HOST=in_alpha.host)
+    client.post("/dispatch/auto/", {"plan": preview.context["plan_id"]}, HTTP_HOST=in_alpha.host)
     assigned = dict(HelpRequest.objects.filter(status="assigned")
                     .values_list("pk", "volunteer__email"))
     assert assigned == planned
@@ -156,3 +156,19 @@ def test_opening_a_request_tells_the_nearest_ring_then_the_next(
     advance(request_id=request.pk, step="claim", actor=None,
             volunteer=User.objects.get(email="first@example.org"))
     assert notify_ring.apply_async((request.pk, 2), group="alpha").get() == 0
+
+
+def test_a_plan_still_being_computed_shows_its_progress(client, in_alpha):
+    from tenants.matching import plans
+
+    client.post("/accounts/login/", {"login": in_alpha.coordinator_email, "password": PASSWORD},
+                HTTP_HOST=in_alpha.host)
+    plan_id = uuid.uuid4().hex
+    plans.save(plan_id, {"state": plans.SOLVING})
+    page = client.get(f"/dispatch/auto/?plan={plan_id}", HTTP_HOST=in_alpha.host)
+    assert "Finding the best assignment" in page.content.decode()
+    assert 'http-equiv="refresh"' in page.content.decode()
+    # Confirming a plan that is not finished (or forged) assigns nothing.
+    client.post("/dispatch/auto/", {"plan": plan_id}, HTTP_HOST=in_alpha.host)
+    client.post("/dispatch/auto/", {"plan": "not-a-plan"}, HTTP_HOST=in_alpha.host)
+    assert HelpRequest.objects.filter(status="assigned").count() == 0
