@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.accounts.decorators import coordinators_only
 from core.accounts.models import User
 from tenants.matching import dispatch, plans
 from tenants.requests.models import HelpRequest
 from tenants.requests.services import TransitionRefused
 
-STAFF = {User.Role.ADMIN, User.Role.COORDINATOR}
-
-
-def coordinators_only(view):
-    @wraps(view)
-    @login_required
-    def guarded(request, *args, **kwargs):
-        if request.user.role not in STAFF:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    return guarded
 
 
 @coordinators_only

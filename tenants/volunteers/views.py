@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from datetime import time
 
+from django.contrib import messages
 from django.contrib.auth import login
+from django.http import Http404
+from django.views.decorators.http import require_POST
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.shortcuts import redirect, render
 
 from tenants.volunteers.forms import VolunteerSignupForm
-from tenants.volunteers.services import Registration, locate_home, register_volunteer
+from core.accounts.decorators import coordinators_only
+from tenants.volunteers.models import VolunteerProfile
+from tenants.volunteers.services import (
+    MOVES, Registration, VolunteerStatusRefused, locate_home, move_volunteer, register_volunteer,
+)
 
 
 def join(request):
@@ -42,3 +49,27 @@ def _register(request, d: dict):
 def welcome(request):
     profile = getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
     return render(request, "volunteers/welcome.html", {"profile": profile})
+
+
+@coordinators_only
+def roster(request):
+    """Coordinators: volunteers by status, with the moves each can take."""
+    from tenants.volunteers.models import VolunteerProfile
+
+    profiles = (VolunteerProfile.objects.select_related("user").prefetch_related("request_types")
+                .order_by("status", "user__name"))
+    return render(request, "volunteers/roster.html", {"profiles": profiles, "moves": MOVES})
+
+
+@coordinators_only
+@require_POST
+def move(request, profile_id: int, move: str):
+    if move not in MOVES:
+        raise Http404
+    try:
+        move_volunteer(profile_id=profile_id, move=move, actor=request.user)
+    except VolunteerStatusRefused as refused:
+        messages.info(request, refused.message)
+    except VolunteerProfile.DoesNotExist:
+        raise Http404 from None
+    return redirect("volunteer_roster")

@@ -73,3 +73,26 @@ def test_bad_registrations_are_refused_and_create_nothing(client, alpha, case, o
     errors = response.context["form"].errors
     assert any(message in e for e in errors.get(field, [])), errors
     assert in_group("alpha", lambda: VolunteerProfile.objects.count()) == 0
+
+
+def test_coordinators_approve_pause_and_resume_volunteers(client, alpha):
+    client.post("/volunteer/join/", join_data(), HTTP_HOST=alpha.host)
+    client.logout()
+    client.post("/accounts/login/", {"login": alpha.coordinator_email, "password": PASSWORD},
+                HTTP_HOST=alpha.host)
+    profile_id = in_group("alpha", lambda: VolunteerProfile.objects.get().pk)
+    roster = client.get("/volunteers/", HTTP_HOST=alpha.host).content.decode()
+    assert "Vera" in roster and f"/volunteers/{profile_id}/approve/" in roster
+    for move, status in (("approve", "active"), ("pause", "paused"), ("resume", "active")):
+        client.post(f"/volunteers/{profile_id}/{move}/", HTTP_HOST=alpha.host)
+        assert in_group("alpha", lambda: VolunteerProfile.objects.get().status) == status
+    refused = client.post(f"/volunteers/{profile_id}/approve/", HTTP_HOST=alpha.host, follow=True)
+    assert "that change is not possible" in refused.content.decode()
+    assert client.post(f"/volunteers/{profile_id}/delete/",
+                       HTTP_HOST=alpha.host).status_code == 404
+
+
+def test_volunteers_cannot_manage_the_roster(client, alpha):
+    client.post("/accounts/login/", {"login": alpha.volunteer_email, "password": PASSWORD},
+                HTTP_HOST=alpha.host)
+    assert client.get("/volunteers/", HTTP_HOST=alpha.host).status_code == 403
