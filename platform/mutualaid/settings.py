@@ -228,6 +228,9 @@ EMAIL_BACKEND = env.str(
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"no-reply@{PLATFORM_DOMAIN}")
+# A provider through django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend
+# and its settings as JSON, e.g. ANYMAIL='{"POSTMARK_SERVER_TOKEN": "..."}'.
+ANYMAIL = env.json("ANYMAIL", default={})
 
 # --- i18n ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

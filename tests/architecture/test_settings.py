@@ -29,3 +29,19 @@ def test_production_with_its_settings_starts():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "mutualaid.example"
+
+
+def test_an_email_provider_is_chosen_by_setting():
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import django; django.setup(); from django.core.mail import get_connection; "
+         "from django.conf import settings; c = get_connection(); "
+         "print(type(c).__module__, settings.ANYMAIL['POSTMARK_SERVER_TOKEN'])"],
+        cwd=REPO, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
+             "DJANGO_SETTINGS_MODULE": "mutualaid.settings",
+             "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+             "ANYMAIL": '{"POSTMARK_SERVER_TOKEN": "test-token"}'},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["anymail.backends.postmark", "test-token"]
