@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from geopy.exc import GeopyError
+from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim
 
 from core.geo.cells import cell_for
@@ -195,8 +196,13 @@ def _nominatim_settings() -> tuple[str, str, str, float]:
 
 @lru_cache(maxsize=4)
 def _geocoder(domain: str, scheme: str, user_agent: str, timeout: float) -> Nominatim:
-    """One client per configuration (it holds an HTTP opener and TLS context)."""
-    return Nominatim(domain=domain, scheme=scheme, user_agent=user_agent, timeout=timeout)
+    """One client per configuration (it holds an HTTP opener and TLS context).
+
+    The stdlib adapter, always: geopy picks requests' adapter when requests is installed,
+    which retries a timed-out call twice, so one slow lookup would block three times over.
+    """
+    return Nominatim(domain=domain, scheme=scheme, user_agent=user_agent, timeout=timeout,
+                     adapter_factory=URLLibAdapter)
 
 
 def _cache_key(country: str, query: str | dict) -> str:

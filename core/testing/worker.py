@@ -9,10 +9,11 @@ from core.local_services import (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker(session_groups, redis_server, django_db_blocker):
-    """One `celery worker` per run, on this run's database and Redis; the app points at them.
-    Tests that use it also need `committed` (the worker only sees committed rows)."""
+    """A `celery worker` for a test module, on this run's database and Redis; the app points
+    at them until the module ends (then back to in-process tasks, which the rest of the suite
+    expects: its cache is this process's own). Tests also need `committed`."""
     from celery import current_app as app  # the project app, made when settings load
     from django.db import connection
 

@@ -153,3 +153,18 @@ def test_a_request_we_cannot_place_is_kept_and_the_person_is_told(
     connection.set_tenant(Group.objects.get(schema_name="alpha"))
     request = HelpRequest.objects.get()
     assert (request.location_status, request.lat, request.postcode) == ("unknown", None, postcode)
+
+
+def test_choices_are_a_named_group_for_screen_readers(client, alpha):
+    body = client.get("/ask/", HTTP_HOST=alpha.host).content.decode()
+    assert "<legend>What kind of help do you need? " in body
+    assert 'for=""' not in body
+
+
+def test_no_location_given_is_not_called_a_failed_lookup(
+        client, alpha, django_capture_on_commit_callbacks):
+    data = form_data(type=type_id("alpha", "befriending"), postcode="", address="")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/ask/", data, HTTP_HOST=alpha.host)
+    thanks = client.get("/ask/thanks/", HTTP_HOST=alpha.host).content.decode()
+    assert "could not find" not in thanks
