@@ -1,11 +1,11 @@
-"""`make bench-matching` (assignment part): auto-assign 2,000 open requests to 10,000 volunteers.
+"""`make bench-matching`: matching at city scale, in one JSON line.
 
-Pure Python + NumPy/SciPy: no Django, no database. Run it as
-`cd /work/main && .venv/bin/python loadtests/bench_matching.py`.
+Run it as `cd /work/main && .venv/bin/python loadtests/bench_matching.py`.
 
-The instance is synthetic but shaped like a real city, with a fixed seed: people and
-volunteers spread over ~30 km across London (51.5, -0.12) in neighbourhood clusters plus a
-thinner background; request types shopping, prescription, befriending, dog_walking,
+1. Assignment (pure Python + NumPy/SciPy, no database): auto-assign 2,000 open requests to
+10,000 volunteers. The instance is synthetic but shaped like a real city, with a fixed seed:
+people and volunteers spread over ~30 km across London (51.5, -0.12) in neighbourhood clusters
+plus a thinner background; request types shopping, prescription, befriending, dog_walking,
 transport, childcare; childcare needs enhanced vetting, prescriptions and transport basic
 vetting; radii 1-10 km (most people offer a short walk); weekly caps 1-5, partly used up;
 available days; a few requests in another language. Befriending is a phone/video call, so it
@@ -15,9 +15,28 @@ obeys type, vetting, day and capacity).
 Measured: `auto_assign` (the fairness-weighted optimum the coordinator will run) as
 `assign_s` (the median of BENCH_REPEATS runs, default 3, each from the plain inputs:
 candidate search, pruning, matching and result), against the greedy nearest-volunteer
-baseline (timed the same way) and the exact minimum total km on the same instance. Prints
-one JSON line; gap_to_optimal_pct = how much more km than the optimum (the price of fairness
-and language); ratio = greedy_total_km / assign_total_km (> 1 means we travel less).
+baseline (timed the same way) and the exact minimum total km on the same instance.
+gap_to_optimal_pct = how much more km than the optimum (the price of fairness and language);
+ratio = greedy_total_km / assign_total_km (> 1 means we travel less).
+
+2. Queries (PostgreSQL, one group schema): a group with 100,000 requests (10% open, the rest
+new, live, done, cancelled; the 7 default kinds of help; the same clustered city) and 10,000
+active volunteers (1-4 kinds, vetting, radii 1-10 km, weekly caps, availability), plus the
+requests' timelines (so "tasks this week" is real work). It lives in its own database
+(`mutualaid_bench_matching` on the embedded server, or BENCH_MATCHING_DATABASE_URL), seeded
+once with a fixed seed and reused; each run shifts the timestamps so the seeded week is this
+week. Measured, after a warm-up, as p95 over BENCH_NEARBY_SAMPLES (200) / BENCH_SUGGEST_SAMPLES
+(100) calls:
+- nearby_p95_ms: `nearby_open_requests` for random volunteers who travel at least 5 km, asking
+  for 5 km; baseline: the same query without the cell filter (every open request of their
+  kinds, exact distance in Python); nearby_previous_p95_ms: the selector as it was before
+  (cell filter, model instances);
+- suggest_p95_ms: `suggestions` (top 5) for random open requests; baseline: the previous
+  version, which loads every eligible volunteer and everyone's weekly load.
+Each sampled answer is checked against its baseline's (the run fails on a difference).
+nearby_index_scan: the query plans of the nearby queries (printed to stderr) read the requests
+table through an index for every sampled volunteer; the run exits non-zero if any plan scans
+the whole table. *_ratio = baseline p95 / our p95.
 """
 
 from __future__ import annotations
@@ -28,11 +47,13 @@ import os
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "platform")]
 
 from tenants.matching.assignment import (  # noqa: E402
     RequestSlot,
@@ -140,14 +161,13 @@ def median_time(function, *args, repeats):
     return statistics.median(times), result
 
 
-def main():
+def assignment_results() -> dict:
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     requests, volunteers = make_instance()
     assign_s, ours = median_time(auto_assign, requests, volunteers, repeats=repeats)
     greedy_s, greedy = median_time(greedy_assign, requests, volunteers, repeats=repeats)
     optimum = optimal_assign(requests, volunteers)
-    print(json.dumps({
-        "bench": "matching",
+    return {
         "requests": len(requests),
         "volunteers": len(volunteers),
         "assign_s": round(assign_s, 3),
@@ -162,7 +182,490 @@ def main():
         "optimal_assigned": optimum.assigned_count,
         "baseline_assign_s": round(greedy_s, 3),
         "ratio": round(greedy.total_km / ours.total_km, 3),
-    }))
+    }
+
+
+# --- 2. Queries in one group's schema -----------------------------------------------------
+
+GROUP_SLUG = "matching-bench"
+DB_REQUESTS = 100_000
+DB_VOLUNTEERS = 10_000
+NEARBY_KM = 5.0
+NEARBY_SAMPLES = int(os.environ.get("BENCH_NEARBY_SAMPLES", "200"))
+SUGGEST_SAMPLES = int(os.environ.get("BENCH_SUGGEST_SAMPLES", "100"))
+# The baselines take up to seconds a call: they run on every n-th sample, this many in all.
+BASELINE_SAMPLES = int(os.environ.get("BENCH_MATCHING_BASELINE_SAMPLES", "50"))
+WARMUP = 10
+DB_TYPES = ["shopping", "prescription", "befriending", "dog_walking", "transport", "childcare",
+            "other"]  # the default kinds of help every group starts with
+DB_TYPE_WEIGHTS = [0.30, 0.18, 0.14, 0.09, 0.12, 0.08, 0.09]
+# (status, share, days ago the request came in: at most)
+STATUS_MIX = [("new", 0.01, 3), ("open", 0.10, 21), ("claimed", 0.02, 10),
+              ("assigned", 0.02, 10), ("in_progress", 0.01, 10), ("done", 0.70, 730),
+              ("cancelled", 0.09, 730), ("could_not_help", 0.05, 730)]
+WITH_VOLUNTEER = {"claimed", "assigned", "in_progress", "done"}
+DESCRIPTIONS = [
+    "Weekly shop from the list by the door, please: milk, bread, fruit and a few tins.",
+    "Collect a repeat prescription from the chemist on the high street and drop it round.",
+    "A friendly phone call once a week; she lives alone and loves to talk about gardening.",
+    "Walk a small, elderly terrier for half an hour while the owner recovers from surgery.",
+    "A lift to the hospital for an outpatient appointment and back again afterwards.",
+    "Pick two children up from school on Thursday while their mum is at work.",
+    "Help carrying a few boxes down to the car for a house move.",
+]
+
+
+def setup_django() -> str:
+    """Django on the benchmark's own database (created if missing), like bench_provision."""
+    from core.local_services import embedded_database_url
+
+    url = os.environ.get("BENCH_MATCHING_DATABASE_URL") \
+        or embedded_database_url("mutualaid_bench_matching")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.settings")
+    os.environ.setdefault("DEBUG", "false")  # no query log: time the code, not the debug aid
+    os.environ.setdefault("SCHEMA_POOL_SIZE", "0")  # one group, provisioned once
+    import django
+
+    django.setup()
+    return url
+
+
+def bench_group():
+    """Migrate, then the benchmark's group (provisioned on the first run, reused after)."""
+    from django.core.management import call_command
+
+    from core.tenancy.models import Group
+    from core.tenancy.provisioning import AdminSpec, GroupSpec, provision_group
+    from core.tenancy.template import migrate_template
+
+    call_command("migrate", shared=True, interactive=False, verbosity=0)
+    migrate_template()
+    group = Group.objects.filter(schema_name=GROUP_SLUG).first()
+    if group is None:
+        group = provision_group(
+            spec=GroupSpec(name="Matching bench", slug=GROUP_SLUG, country="GB",
+                           timezone="Europe/London", default_language="en",
+                           map_center_lat=CENTRE[0], map_center_lng=CENTRE[1]),
+            admin=AdminSpec(name="Bea Bench", email="admin@matching-bench.example.org",
+                            password="bench-password-42"),
+        ).group
+    # The group's schema was built at some earlier state: bring it to the current one.
+    call_command("migrate_schemas", tenant=True, schema_name=GROUP_SLUG, interactive=False,
+                 verbosity=0)
+    return group
+
+
+class _ExplicitTimes:
+    """Let bulk_create write the seeded created_at/updated_at/at instead of now()."""
+
+    def __enter__(self):
+        from tenants.requests.models import HelpRequest, RequestEvent
+
+        self.fields = [HelpRequest._meta.get_field("created_at"),
+                       HelpRequest._meta.get_field("updated_at"),
+                       RequestEvent._meta.get_field("at")]
+        self.saved = [(f.auto_now, f.auto_now_add) for f in self.fields]
+        for f in self.fields:
+            f.auto_now = f.auto_now_add = False
+
+    def __exit__(self, *exc):
+        for f, (now, now_add) in zip(self.fields, self.saved):
+            f.auto_now, f.auto_now_add = now, now_add
+
+
+def seed(group) -> bool:
+    """100,000 requests and 10,000 volunteers in the group's schema, once. True if seeded now."""
+    from django.db import connection, transaction
+
+    from core.accounts.models import User
+    from tenants.requests.models import HelpRequest
+
+    connection.set_tenant(group)
+    if HelpRequest.objects.count() >= DB_REQUESTS \
+            and User.objects.filter(role=User.Role.VOLUNTEER).count() >= DB_VOLUNTEERS:
+        return False
+    started = time.perf_counter()
+    rng = np.random.default_rng(SEED + 1)
+    clusters = make_clusters(rng)
+    with transaction.atomic(), _ExplicitTimes():
+        HelpRequest.objects.all().delete()  # a half-made earlier seed, if any
+        User.objects.filter(role=User.Role.VOLUNTEER).delete()
+        users = _seed_volunteers(rng, clusters)
+        _seed_requests(rng, clusters, users)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seeded {DB_REQUESTS} requests, {DB_VOLUNTEERS} volunteers in "
+          f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return True
+
+
+def _seed_volunteers(rng, clusters) -> list[int]:
+    from django.utils import timezone
+
+    from core.accounts.models import User
+    from core.geo.cells import SEARCH_RESOLUTION, STORAGE_RESOLUTION, cell_for
+    from tenants.requests.models import RequestType
+    from tenants.volunteers.models import AvailabilityWindow, VolunteerProfile
+
+    type_ids = dict(RequestType.objects.values_list("code", "pk"))
+    lat, lng = city_points(rng, DB_VOLUNTEERS, clusters)
+    users = User.objects.bulk_create([
+        User(email=f"volunteer{i:05d}@matching-bench.example.org", name=f"Volunteer {i}",
+             role=User.Role.VOLUNTEER, password="!", preferred_language="en",
+             date_joined=timezone.now())
+        for i in range(DB_VOLUNTEERS)], batch_size=2000)
+    profiles = []
+    for i, user in enumerate(users):
+        la, ln = float(lat[i]), float(lng[i])
+        languages = ["en"] + ([OTHER_LANGUAGES[rng.integers(len(OTHER_LANGUAGES))]]
+                              if rng.random() < 0.2 else [])
+        profiles.append(VolunteerProfile(
+            user=user, status=VolunteerProfile.Status.ACTIVE, languages=languages,
+            lat=la, lng=ln, cell=cell_for(la, ln, STORAGE_RESOLUTION),
+            area_cell=cell_for(la, ln, SEARCH_RESOLUTION),
+            radius_km=float(rng.choice(RADII_KM, p=RADIUS_WEIGHTS)),
+            travel=str(rng.choice(["walk", "bike", "car"])),
+            max_per_week=int(rng.integers(1, 6)),
+            vetting_level=int(rng.choice(3, p=[0.5, 0.35, 0.15]))))
+    profiles = VolunteerProfile.objects.bulk_create(profiles, batch_size=2000)
+    through = VolunteerProfile.request_types.through
+    links, windows = [], []
+    for profile in profiles:
+        for t in rng.choice(len(DB_TYPES), size=int(rng.integers(1, 5)), replace=False,
+                            p=DB_TYPE_WEIGHTS):
+            links.append(through(volunteerprofile_id=profile.pk,
+                                 requesttype_id=type_ids[DB_TYPES[t]]))
+        if rng.random() < 0.6:
+            for day in rng.choice(7, size=int(rng.integers(2, 6)), replace=False):
+                windows.append(AvailabilityWindow(profile=profile, weekday=int(day),
+                                                  starts=datetime.time(9),
+                                                  ends=datetime.time(17)))
+    through.objects.bulk_create(links, batch_size=5000)
+    AvailabilityWindow.objects.bulk_create(windows, batch_size=5000)
+    return [u.pk for u in users]
+
+
+def _seed_requests(rng, clusters, volunteer_ids: list[int]) -> None:
+    from django.utils import timezone
+
+    from core.geo.cells import SEARCH_RESOLUTION, STORAGE_RESOLUTION, cell_for
+    from tenants.requests.models import HelpRequest, RequestEvent, RequestType
+
+    type_ids = dict(RequestType.objects.values_list("code", "pk"))
+    now = timezone.now()
+    lat, lng = city_points(rng, DB_REQUESTS, clusters)
+    statuses = rng.choice(len(STATUS_MIX), size=DB_REQUESTS, p=[s[1] for s in STATUS_MIX])
+    kinds = rng.choice(len(DB_TYPES), size=DB_REQUESTS, p=DB_TYPE_WEIGHTS)
+    requests, timelines = [], []
+    for i in range(DB_REQUESTS):
+        status, _share, max_days = STATUS_MIX[statuses[i]]
+        created = now - datetime.timedelta(days=float(rng.uniform(0, max_days)))
+        la, ln = float(lat[i]), float(lng[i])
+        wanted_from = wanted_until = None
+        if rng.random() < 0.5:
+            wanted_from = (created + datetime.timedelta(days=int(rng.integers(0, 8)))).date()
+            if rng.random() < 0.3:
+                wanted_until = wanted_from + datetime.timedelta(days=int(rng.integers(0, 5)))
+        volunteer = int(volunteer_ids[rng.integers(len(volunteer_ids))]) \
+            if status in WITH_VOLUNTEER else None
+        requests.append(HelpRequest(
+            type_id=type_ids[DB_TYPES[kinds[i]]], description=DESCRIPTIONS[kinds[i]],
+            person_name=f"Person {i}", person_phone=f"07700 {i:06d}",
+            address=f"{i % 300 + 1} Example Road", postcode="SW1A 1AA", lat=la, lng=ln,
+            cell=cell_for(la, ln, STORAGE_RESOLUTION),
+            area_cell=cell_for(la, ln, SEARCH_RESOLUTION), location_status="located",
+            urgency=int(rng.choice(4, p=[0.3, 0.45, 0.2, 0.05])), wanted_from=wanted_from,
+            wanted_until=wanted_until,
+            language=OTHER_LANGUAGES[rng.integers(len(OTHER_LANGUAGES))]
+            if rng.random() < 0.08 else "",
+            channel=str(rng.choice(["web", "phone", "email", "social"])), status=status,
+            volunteer_id=volunteer, submission_key=uuid.UUID(int=int(rng.integers(2**62)) << 64
+                                                             | i),
+            created_at=created, updated_at=created))
+        timelines.append(_timeline(rng, status, created, now))
+    requests = HelpRequest.objects.bulk_create(requests, batch_size=2000)
+    events = [RequestEvent(request_id=r.pk, from_status=a, to_status=b, at=at)
+              for r, timeline in zip(requests, timelines) for a, b, at in timeline]
+    RequestEvent.objects.bulk_create(events, batch_size=5000)
+
+
+def _timeline(rng, status, created, now):
+    """(from, to, at) steps that led to `status`, in order, none in the future."""
+    steps = [("", "new")]
+    if status != "new":
+        steps.append(("new", "open"))
+    taken = "claimed" if rng.random() < 0.6 else "assigned"
+    if status in ("claimed", "assigned"):
+        steps.append(("open", status))
+    elif status in ("in_progress", "done"):
+        steps += [("open", taken), (taken, "in_progress")]
+        if status == "done":
+            steps.append(("in_progress", "done"))
+    elif status in ("cancelled", "could_not_help"):
+        steps.append(("open", status))
+    at, out = created, []
+    for a, b in steps:
+        out.append((a, b, at))
+        at = min(now, at + datetime.timedelta(hours=float(rng.uniform(0.2, 30))))
+    return out
+
+
+def bring_to_now(group) -> None:
+    """Shift the seeded timestamps so the newest is a moment ago: "this week" stays busy."""
+    from django.db import connection
+
+    connection.set_tenant(group)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now() - max(at) FROM requests_requestevent")
+        (lag,) = cursor.fetchone()
+        if lag is None or lag < datetime.timedelta(hours=12):
+            return
+        cursor.execute("UPDATE requests_requestevent SET at = at + %s", [lag])
+        cursor.execute("UPDATE requests_helprequest SET created_at = created_at + %s, "
+                       "updated_at = updated_at + %s", [lag, lag])
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:  # outside any transaction
+        cursor.execute(f'VACUUM ANALYZE "{group.schema_name}".requests_requestevent')
+        cursor.execute(f'VACUUM ANALYZE "{group.schema_name}".requests_helprequest')
+    connection.set_tenant(group)
+
+
+# The code as it was before this benchmark's work, kept as the baselines.
+
+def baseline_nearby(*, profile, km=None, type_code="", day=None, order="distance",
+                    cells=False):
+    """The previous nearby_open_requests; cells=False drops its cell filter (the baseline)."""
+    from core.geo.cells import SEARCH_RESOLUTION, cells_within, distance_km, fuzzed_cell
+    from tenants.matching.selectors import NearbyRequest
+    from tenants.requests.models import HelpRequest, RequestType
+    from tenants.volunteers.models import VolunteerProfile
+
+    def row(request, km, area):
+        return NearbyRequest(
+            id=request.pk, type=request.type, description=request.description,
+            urgency=request.urgency, urgency_label=request.get_urgency_display(),
+            wanted_from=request.wanted_from, wanted_until=request.wanted_until, km=km,
+            area=area)
+
+    if profile.status != VolunteerProfile.Status.ACTIVE:
+        return []
+    radius = min(km or profile.radius_km, profile.radius_km)
+    types = profile.request_types.filter(active=True, vetting_level__lte=profile.vetting_level)
+    if type_code:
+        types = types.filter(code=type_code)
+    candidates = HelpRequest.objects.filter(status=HelpRequest.Status.OPEN, type__in=types)
+    if day:
+        candidates = candidates.exclude(wanted_from__gt=day).exclude(wanted_until__lt=day)
+    found = [row(r, None, "") for r in candidates.filter(type__mode=RequestType.Mode.REMOTE)
+             .select_related("type")]
+    if profile.lat is not None:
+        in_person = candidates.filter(type__mode=RequestType.Mode.IN_PERSON)
+        if cells:
+            in_person = in_person.filter(
+                area_cell__in=cells_within(profile.lat, profile.lng, radius, SEARCH_RESOLUTION))
+        for request in in_person.select_related("type"):
+            distance = distance_km((profile.lat, profile.lng), (request.lat, request.lng))
+            if distance <= radius:
+                found.append(row(request, max(0.5, round(distance * 2 + 0.5) / 2),
+                                 fuzzed_cell(request.lat, request.lng).cell))
+    if order == "urgency":
+        return sorted(found, key=lambda r: (-r.urgency, r.km or 0))
+    return sorted(found, key=lambda r: (r.km or 0, -r.urgency))
+
+
+def baseline_suggestions(request, *, limit=5):
+    """The previous suggestions(): every eligible volunteer, everyone's weekly load."""
+    from core.geo.cells import distance_km
+    from tenants.matching.dispatch import Suggestion, _reasons, weekly_load
+    from tenants.requests.models import RequestType
+    from tenants.volunteers.models import VolunteerProfile
+
+    def km_to(profile):
+        if None in (profile.lat, profile.lng, request.lat, request.lng):
+            return None
+        return distance_km((profile.lat, profile.lng), (request.lat, request.lng))
+
+    load = weekly_load()
+    candidates = (VolunteerProfile.objects.filter(
+        status=VolunteerProfile.Status.ACTIVE, request_types=request.type,
+        vetting_level__gte=request.type.vetting_level,
+    ).select_related("user").prefetch_related("availability"))
+    found = []
+    for profile in candidates:
+        km = km_to(profile)
+        in_person = request.type.mode == RequestType.Mode.IN_PERSON
+        if in_person and km is not None and km > profile.radius_km:
+            continue
+        busy = load.get(profile.user_id, 0)
+        if busy >= profile.max_per_week:
+            continue
+        found.append(Suggestion(profile, km if in_person else None,
+                                _reasons(profile, request, km if in_person else None, busy)))
+    found.sort(key=lambda s: (s.km if s.km is not None else 0, load.get(s.profile.user_id, 0)))
+    return found[:limit]
+
+
+def timed(function, samples):
+    """ms per call of function(sample), and the answers."""
+    times, answers = [], []
+    for sample in samples:
+        started = time.perf_counter()
+        answers.append(function(sample))
+        times.append((time.perf_counter() - started) * 1000)
+    return times, answers
+
+
+def _compare(samples, ours, baseline, key, previous=None, rounds=10):
+    """Time `ours` on every sample and `baseline` (and `previous`) on every n-th, in rounds,
+    after a warm-up; True when each baseline answer has the same key as ours."""
+    for function, warmup in ((ours, WARMUP), (baseline, 3), (previous, 3)):
+        if function is not None:
+            for sample in samples[:warmup]:
+                function(sample)
+    every = max(1, len(samples) // BASELINE_SAMPLES)
+    ours_t, base_t, prev_t, same = [], [], [], True
+    size = -(-len(samples) // rounds)
+    for start in range(0, len(samples), size):
+        chunk = samples[start:start + size]
+        t, answers = timed(ours, chunk)
+        ours_t += t
+        picked = [(sample, answer) for i, (sample, answer) in enumerate(zip(chunk, answers))
+                  if (start + i) % every == 0]
+        t, base_answers = timed(baseline, [sample for sample, _answer in picked])
+        base_t += t
+        same = same and all(key(a) == key(b) for (_s, a), b in zip(picked, base_answers))
+        if previous is not None:
+            prev_t += timed(previous, [sample for sample, _answer in picked])[0]
+    return ours_t, base_t, prev_t, same
+
+
+def p95(values: list[float]) -> float:
+    return round(statistics.quantiles(values, n=100, method="inclusive")[94], 2)
+
+
+def seq_scans(plan, table="requests_helprequest") -> list[dict]:
+    """Every Seq Scan node on `table` in an EXPLAIN (FORMAT JSON) plan."""
+    found = []
+    if isinstance(plan, dict):
+        if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") == table:
+            found.append(plan)
+        for value in plan.values():
+            found += seq_scans(value, table)
+    elif isinstance(plan, list):
+        for value in plan:
+            found += seq_scans(value, table)
+    return found
+
+
+def explain_nearby(profiles) -> bool:
+    """Explain the nearby query for every sampled volunteer; print the first plan (and any
+    with a sequential scan) to stderr. True when no plan reads the requests table whole."""
+    from tenants.matching.selectors import nearby_query
+
+    clean, printed = True, False
+    for profile in profiles:
+        queryset = nearby_query(profile=profile, km=NEARBY_KM).requests
+        if queryset is None:
+            continue
+        plan = json.loads(queryset.explain(format="json"))
+        bad = seq_scans(plan)
+        if bad or not printed:
+            print(f"nearby query plan (volunteer {profile.pk}):\n{json.dumps(plan, indent=1)}",
+                  file=sys.stderr, flush=True)
+            printed = True
+        clean = clean and not bad
+    return clean
+
+
+def query_results() -> tuple[dict, bool]:
+    """Seed (once), then time nearby and suggestions against their baselines."""
+    setup_django()
+    from django.db import connection
+
+    from tenants.matching.dispatch import suggestions
+    from tenants.matching.selectors import nearby_open_requests
+    from tenants.requests.models import HelpRequest
+    from tenants.volunteers.models import VolunteerProfile
+
+    group = bench_group()
+    seeded_now = seed(group)
+    bring_to_now(group)
+    connection.set_tenant(group)
+    rng = np.random.default_rng(SEED + 2)
+    far_enough = list(VolunteerProfile.objects.filter(
+        status=VolunteerProfile.Status.ACTIVE, radius_km__gte=NEARBY_KM).order_by("pk")
+        .values_list("pk", flat=True))
+    picked = rng.choice(far_enough, size=NEARBY_SAMPLES, replace=False)
+    by_pk = VolunteerProfile.objects.in_bulk([int(pk) for pk in picked])
+    profiles = [by_pk[int(pk)] for pk in picked]
+    open_ids = list(HelpRequest.objects.filter(status=HelpRequest.Status.OPEN).order_by("pk")
+                    .values_list("pk", flat=True))
+    picked = rng.choice(open_ids, size=SUGGEST_SAMPLES, replace=False)
+    by_pk = HelpRequest.objects.select_related("type").in_bulk([int(pk) for pk in picked])
+    requests = [by_pk[int(pk)] for pk in picked]
+    index_scan = explain_nearby(profiles)
+
+    def ours_nearby(p):
+        return nearby_open_requests(profile=p, km=NEARBY_KM)
+
+    def base_nearby(p):
+        return baseline_nearby(profile=p, km=NEARBY_KM)
+
+    def previous_nearby(p):
+        return baseline_nearby(profile=p, km=NEARBY_KM, cells=True)
+
+    # Ours and the baselines alternate in rounds, so that whatever else the machine is doing
+    # touches them alike.
+    nearby_t, base_t, prev_t, same = _compare(profiles, ours_nearby, base_nearby, _nearby_key,
+                                              previous=previous_nearby)
+    suggest_t, sbase_t, _none, same_s = _compare(requests, suggestions, baseline_suggestions,
+                                                 _suggest_key)
+    same = same and same_s
+    if not same:
+        print("MISMATCH: an optimised answer differs from its baseline's", file=sys.stderr)
+    counts = {"db_requests": HelpRequest.objects.count(),
+              "db_open_requests": len(open_ids),
+              "db_volunteers": VolunteerProfile.objects.count()}
+    connection.set_schema_to_public()
+    results = {
+        **counts,
+        "nearby_samples": len(nearby_t),
+        "nearby_p50_ms": round(statistics.median(nearby_t), 2),
+        "nearby_p95_ms": p95(nearby_t),
+        "nearby_index_scan": index_scan,
+        "baseline_nearby_p95_ms": p95(base_t),
+        "nearby_previous_p95_ms": p95(prev_t),
+        "nearby_ratio": round(p95(base_t) / p95(nearby_t), 1),
+        "suggest_samples": len(suggest_t),
+        "suggest_p50_ms": round(statistics.median(suggest_t), 2),
+        "suggest_p95_ms": p95(suggest_t),
+        "baseline_suggest_p95_ms": p95(sbase_t),
+        "suggest_ratio": round(p95(sbase_t) / p95(suggest_t), 1),
+        "baseline_samples": len(base_t),
+        "answers_match_baseline": same,
+        "seeded_now": seeded_now,
+    }
+    return results, index_scan and same
+
+
+def _nearby_key(rows):
+    """What must not change: the rows, their order up to ties, distances and areas."""
+    return (sorted((r.id, r.km, r.area, r.urgency_label) for r in rows),
+            [(r.km, r.urgency) for r in rows])
+
+
+def _suggest_key(found):
+    """Who may be suggested is decided by (km, tasks this week); equal keys may swap."""
+    return [(s.km, s.reasons[-1]) for s in found]
+
+
+def main():
+    results = {"bench": "matching", **assignment_results()}
+    queries, ok = query_results()
+    print(json.dumps({**results, **queries}), flush=True)
+    if not ok:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -7,18 +7,21 @@ the world may have moved between preview and confirm.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext as _
-
-from core.geo.cells import distance_km
 from django.utils.translation import gettext_lazy
+
+from core.geo.cells import SEARCH_RESOLUTION, cells_within, distance_km
 
 from tenants.matching import assignment as engine
 from tenants.matching.assignment import RequestSlot, VolunteerSlot, auto_assign
 from tenants.matching.eligibility import refusal, start_of_week
+from tenants.matching.selectors import SLACK_KM, km_from
 from tenants.requests.models import HelpRequest, RequestEvent, RequestType
 from tenants.requests.services import TransitionRefused, advance
 from tenants.volunteers.models import VolunteerProfile
@@ -47,40 +50,122 @@ class Suggestion:
     reasons: list[str]
 
 
-def weekly_load() -> dict[int, int]:
-    """user id -> requests claimed or assigned since Monday."""
-    rows = (RequestEvent.objects.filter(to_status__in=["claimed", "assigned"],
-                                        at__gte=start_of_week(), request__volunteer__isnull=False)
-            .values("request__volunteer").annotate(n=Count("request", distinct=True)))
+def weekly_load(user_ids: list[int] | None = None) -> dict[int, int]:
+    """user id -> requests claimed or assigned since Monday (for `user_ids` only, if given)."""
+    events = RequestEvent.objects.filter(to_status__in=["claimed", "assigned"],
+                                         at__gte=start_of_week(), request__volunteer__isnull=False)
+    if user_ids is not None:
+        events = events.filter(request__volunteer__in=user_ids)
+    rows = events.values("request__volunteer").annotate(n=Count("request", distinct=True))
     return {row["request__volunteer"]: row["n"] for row in rows}
 
 
+# Suggestions read volunteers near the request from the cells within the longest radius any
+# active volunteer has. Past this many km the disk holds too many cells to look up: volunteers
+# who travel further are found by their radius instead (there are few of them).
+CELL_SEARCH_MAX_KM = 20.0
+# Tasks this week are counted for the first candidates in order, this many, then twice as many
+# each round, until nobody further down the list could enter the top `limit`.
+LOAD_BATCH = 25
+# Without distances (remote help, a place unknown) candidates are read by id, a page at a time.
+PAGE = 200
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    pk: int
+    user_id: int
+    km: float | None  # None: remote help, or a place unknown
+    cap: int
+
+    @property
+    def key(self) -> float:
+        return self.km if self.km is not None else 0
+
+
 def suggestions(request: HelpRequest, *, limit: int = 5) -> list[Suggestion]:
-    """Volunteers who may take `request`, nearest (then least busy) first, with reasons."""
-    load = weekly_load()
-    candidates = (VolunteerProfile.objects.filter(
+    """Volunteers who may take `request`, nearest (then least busy) first, with reasons.
+
+    Ties (the same distance and load) go to the lowest profile id."""
+    ranked = _rank(_candidates(request), limit)
+    profiles = (VolunteerProfile.objects.select_related("user").prefetch_related("availability")
+                .in_bulk([c.pk for c, _busy in ranked]))
+    return [Suggestion(profiles[c.pk], c.km, _reasons(profiles[c.pk], request, c.km, busy))
+            for c, busy in ranked if c.pk in profiles]
+
+
+def _candidates(request: HelpRequest) -> Iterator[_Candidate]:
+    """Active volunteers who do this kind of help with the vetting it needs and, for in-person
+    help, live within their own radius of it (or did not say where they live): in the order
+    suggestions rank them before weekly loads, (km, or 0 without one; id)."""
+    eligible = VolunteerProfile.objects.filter(
         status=VolunteerProfile.Status.ACTIVE, request_types=request.type,
         vetting_level__gte=request.type.vetting_level,
-    ).select_related("user").prefetch_related("availability"))
+    )
+    if request.type.mode != RequestType.Mode.IN_PERSON or None in (request.lat, request.lng):
+        # No distances: everyone is 0 km away, so by id, only as far as the ranking reads.
+        last = 0
+        while True:
+            page = list(eligible.filter(pk__gt=last).order_by("pk")
+                        .values_list("pk", "user_id", "max_per_week")[:PAGE])
+            yield from (_Candidate(pk, user_id, None, cap) for pk, user_id, cap in page)
+            if len(page) < PAGE:
+                return
+            last = page[-1][0]
+    reach = VolunteerProfile.objects.filter(status=VolunteerProfile.Status.ACTIVE).aggregate(
+        reach=Max("radius_km"))["reach"]
+    if reach is None:
+        return
+    # "" is a volunteer whose place is unknown: suggested without a distance, as always.
+    near = Q(area_cell__in=cells_within(request.lat, request.lng,
+                                        min(reach, CELL_SEARCH_MAX_KM), SEARCH_RESOLUTION) | {""})
+    if reach > CELL_SEARCH_MAX_KM:
+        near |= Q(radius_km__gt=CELL_SEARCH_MAX_KM)
+    # Most travel a few km: the database drops whoever is out of their own reach.
+    eligible = eligible.filter(near).alias(km=km_from(request.lat, request.lng)).filter(
+        Q(lat__isnull=True) | Q(lng__isnull=True) | Q(km__lte=F("radius_km") + SLACK_KM))
     found = []
-    for profile in candidates:
-        km = _km(profile, request)
-        in_person = request.type.mode == RequestType.Mode.IN_PERSON
-        if in_person and km is not None and km > profile.radius_km:
-            continue
-        busy = load.get(profile.user_id, 0)
-        if busy >= profile.max_per_week:
-            continue
-        found.append(Suggestion(profile, km if in_person else None,
-                                _reasons(profile, request, km if in_person else None, busy)))
-    found.sort(key=lambda s: (s.km if s.km is not None else 0, load.get(s.profile.user_id, 0)))
-    return found[:limit]
+    here = (request.lat, request.lng)
+    for pk, user_id, lat, lng, radius, cap in eligible.values_list(
+            "pk", "user_id", "lat", "lng", "radius_km", "max_per_week"):
+        km = None
+        if lat is not None and lng is not None:
+            km = distance_km((lat, lng), here)
+            if km > radius:
+                continue
+        found.append(_Candidate(pk, user_id, km, cap))
+    found.sort(key=lambda c: (c.key, c.pk))
+    yield from found
 
 
-def _km(profile, request) -> float | None:
-    if None in (profile.lat, profile.lng, request.lat, request.lng):
-        return None
-    return distance_km((profile.lat, profile.lng), (request.lat, request.lng))
+def _rank(candidates: Iterator[_Candidate], limit: int) -> list[tuple[_Candidate, int]]:
+    """The first `limit` candidates under their weekly cap by (km, tasks this week, id), with
+    their tasks this week. `candidates` come by (km, id)."""
+    if limit <= 0:
+        return []
+    kept: list[tuple[float, int, int, _Candidate]] = []
+    batch = list(islice(candidates, LOAD_BATCH))
+    size = LOAD_BATCH
+    while batch:
+        busy_of = weekly_load([c.user_id for c in batch])
+        for c in batch:
+            busy = busy_of.get(c.user_id, 0)
+            if busy < c.cap:
+                kept.append((c.key, busy, c.pk, c))
+        kept.sort(key=lambda k: k[:3])
+        following = next(candidates, None)
+        if following is None:
+            break
+        if len(kept) >= limit:
+            # Whoever comes later is at least as far as `following`, and has a higher id if
+            # as far: they cannot pass the last one in, if that one is nearer, or as near and
+            # with no tasks this week.
+            last_km, last_busy = kept[limit - 1][:2]
+            if following.key > last_km or (following.key == last_km and last_busy == 0):
+                break
+        size *= 2
+        batch = [following, *islice(candidates, size - 1)]
+    return [(c, busy) for _km, busy, _pk, c in kept[:limit]]
 
 
 def _reasons(profile, request, km, busy) -> list[str]:

@@ -116,7 +116,11 @@ class HelpRequest(models.Model):
         ordering = ["-urgency", "created_at"]
         indexes = [
             models.Index(fields=["status", "-urgency", "created_at"]),
-            models.Index(fields=["status", "area_cell"]),
+            # "Open requests near here": the cells around, the kinds a volunteer does, and the
+            # box around the disk are all checked in the index, before any row is read.
+            models.Index(fields=["status", "area_cell", "type", "lat", "lng"]),
+            # Open requests of given kinds (a volunteer's remote help lists them all).
+            models.Index(fields=["status", "type"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -152,3 +156,5 @@ class RequestEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # "Tasks this week": who claimed or was given what since Monday.
+        indexes = [models.Index(fields=["to_status", "at"])]

@@ -33,6 +33,9 @@ class VolunteerProfile(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     cell = models.CharField(max_length=16, blank=True, db_index=True)  # h3, fine resolution
+    # The same place at core.geo.cells.SEARCH_RESOLUTION: "who is near this request" looks up
+    # the few hundred cells within the longest radius, then checks exact distances.
+    area_cell = models.CharField(max_length=16, blank=True)
     radius_km = models.FloatField(
         _("how far you will travel (km)"), default=3,
         validators=[MinValueValidator(0.1), MaxValueValidator(100)],
@@ -47,7 +50,12 @@ class VolunteerProfile(models.Model):
     status_changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "cell"])]
+        indexes = [
+            models.Index(fields=["status", "cell"]),
+            models.Index(fields=["status", "area_cell"]),
+            # The longest radius (suggestions search that far), and who travels past the cells.
+            models.Index(fields=["status", "radius_km"]),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)

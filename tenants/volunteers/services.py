@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import User
 from core.accounts.services import create_member
+from core.geo.cells import SEARCH_RESOLUTION, cell_for
 from tenants.requests.models import RequestType
 from tenants.volunteers.models import AvailabilityWindow, VolunteerProfile
 
@@ -57,6 +58,7 @@ def register_volunteer(*, registration: Registration) -> VolunteerProfile:
         user=user, languages=r.languages, postcode=r.postcode, address=r.address,
         radius_km=r.radius_km, travel=r.travel, max_per_week=r.max_per_week,
         lat=lat, lng=lng, cell=cell,
+        area_cell=cell_for(lat, lng, SEARCH_RESOLUTION) if r.location else "",
     )
     profile.request_types.set(RequestType.objects.filter(code__in=r.request_type_codes,
                                                          active=True))
