@@ -348,3 +348,35 @@ def test_a_coordinator_auto_assigns_the_queue_from_a_preview(page, live_server_u
         assert assigned == {pk: ("assigned", user.pk) for pk, user in expected.items()}
     finally:
         made.clean_up()
+
+
+def test_a_volunteer_claims_from_the_map_with_no_tiles_reachable(page, live_server_url):
+    """The map draws the request's area (tiles cannot load here: no internet, as on a bad
+    connection) and its popup carries the claim button."""
+    from tenants.requests.models import HelpRequest
+
+    made = Made()
+    run = uuid.uuid4().hex[:8]
+    try:
+        with in_alpha_schema():
+            volunteer = make_volunteer(made, name=f"Mira Map {run}", at=CENTRE)
+            request = make_open_request(
+                made, at=north_of(CENTRE, 2), description=f"Dog walk {run}",
+                person_name=f"Otto Hidden {run}", person_phone="07700 900777",
+            )
+            email = volunteer.user.email
+        log_in(page, live_server_url, email)
+        page.goto(group_url(live_server_url, "/volunteer/nearby/"))
+        area = page.locator("#nearby-map path.leaflet-interactive")
+        expect(area).to_have_count(1)
+        area.click()
+        popup = page.locator(".leaflet-popup")
+        expect(popup).to_be_visible()
+        popup.get_by_role("button", name="I can help").click()
+        page.wait_for_url(group_url(live_server_url, "/volunteer/tasks/"))
+        expect(page.locator(f"li[data-request='{request.pk}']")).to_contain_text(
+            f"Otto Hidden {run}")
+        with in_alpha_schema():
+            assert HelpRequest.objects.get(pk=request.pk).volunteer_id == volunteer.user_id
+    finally:
+        made.clean_up()
