@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
@@ -21,7 +22,7 @@ from core.geo.cells import SEARCH_RESOLUTION, cells_within, distance_km
 from tenants.matching import assignment as engine
 from tenants.matching.assignment import RequestSlot, VolunteerSlot, auto_assign
 from tenants.matching.eligibility import refusal, start_of_week
-from tenants.matching.selectors import SLACK_KM, km_from
+from tenants.matching.selectors import DEGREES_PER_KM, SLACK_KM, km_from
 from tenants.requests.models import HelpRequest, RequestEvent, RequestType
 from tenants.requests.services import TransitionRefused, advance
 from tenants.volunteers.models import VolunteerProfile
@@ -71,8 +72,7 @@ LOAD_BATCH = 25
 PAGE = 200
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # hundreds per suggestion: a tuple is cheap to make
     pk: int
     user_id: int
     km: float | None  # None: remote help, or a place unknown
@@ -121,9 +121,13 @@ def _candidates(request: HelpRequest) -> Iterator[_Candidate]:
                                         min(reach, CELL_SEARCH_MAX_KM), SEARCH_RESOLUTION) | {""})
     if reach > CELL_SEARCH_MAX_KM:
         near |= Q(radius_km__gt=CELL_SEARCH_MAX_KM)
-    # Most travel a few km: the database drops whoever is out of their own reach.
+    # Most travel a few km: the database drops whoever is out of their own reach, first by
+    # latitude (cheap: no distance is shorter than its north-south part), then by distance.
+    reach_deg = (F("radius_km") + SLACK_KM) * DEGREES_PER_KM
     eligible = eligible.filter(near).alias(km=km_from(request.lat, request.lng)).filter(
-        Q(lat__isnull=True) | Q(lng__isnull=True) | Q(km__lte=F("radius_km") + SLACK_KM))
+        Q(lat__isnull=True) | Q(lng__isnull=True)
+        | (Q(lat__gte=request.lat - reach_deg) & Q(lat__lte=request.lat + reach_deg)
+           & Q(km__lte=F("radius_km") + SLACK_KM)))
     found = []
     here = (request.lat, request.lng)
     for pk, user_id, lat, lng, radius, cap in eligible.values_list(

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from math import asin, cos, degrees, radians, sin
+from operator import itemgetter
 from typing import NamedTuple
 
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import DateTimeField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from core.geo.cells import PUBLIC_RESOLUTION, SEARCH_RESOLUTION, cell_for, cells_within
@@ -38,6 +39,9 @@ EARTH_RADIUS_KM = 6371.007180918475
 # The database's rounding differs from h3's by far less than this: a row the exact check
 # would keep always passes the database's coarser one.
 SLACK_KM = 1e-6
+# Degrees of latitude per km along a meridian (a little more, for rounding): a point within
+# d km of another is within d * DEGREES_PER_KM degrees of its latitude.
+DEGREES_PER_KM = degrees(1 / EARTH_RADIUS_KM) * (1 + 1e-9)
 
 
 def within_box(lat: float, lng: float, km: float) -> Q:
@@ -45,10 +49,11 @@ def within_box(lat: float, lng: float, km: float) -> Q:
     "bounding coordinates" of a spherical cap), plain comparisons an index can check. The
     cells around a point cover a few times the disk; this box, a quarter more than the disk."""
     angle = (km + SLACK_KM) / EARTH_RADIUS_KM
-    box = Q(lat__gte=lat - degrees(angle), lat__lte=lat + degrees(angle))
-    if abs(lat) + degrees(angle) >= 90:
+    dlat = (km + SLACK_KM) * DEGREES_PER_KM
+    box = Q(lat__gte=lat - dlat, lat__lte=lat + dlat)
+    if abs(lat) + dlat >= 90:
         return box  # a pole is within reach: every longitude is
-    dlng = degrees(asin(min(1.0, sin(angle) / cos(radians(lat)))))
+    dlng = degrees(asin(min(1.0, sin(angle) / cos(radians(lat))))) * (1 + 1e-9)
     if abs(lng) + dlng >= 180:
         return box  # across the antimeridian: not one range of longitudes
     return box & Q(lng__gte=lng - dlng, lng__lte=lng + dlng)
@@ -65,8 +70,12 @@ def km_from(lat: float, lng: float):
     return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0))))
 
 
-# The only columns read: what a volunteer may see, and the point to measure from.
+# The only columns read: what a volunteer may see.
 _COLUMNS = ("pk", "type_id", "description", "urgency", "wanted_from", "wanted_until")
+# When a request came in, as UTC wall time: ordered as created_at is, and read several times
+# faster than an aware datetime.
+_CAME_IN = Func(Value("UTC"), F("created_at"), function="timezone",
+                output_field=DateTimeField())
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,8 @@ class NearbyQuery:
     """What `nearby_open_requests` asks the database (the benchmark explains it)."""
 
     types: dict[int, RequestType]  # the kinds of help the volunteer may do, by id
-    requests: QuerySet | None  # open requests: remote ones of those kinds, in-person ones near
+    remote: QuerySet | None  # rows of open remote requests of those kinds, in order
+    in_person: QuerySet | None  # rows of open in-person requests of those kinds, near
     radius: float
 
 
@@ -84,56 +94,60 @@ def nearby_query(*, profile: VolunteerProfile, km: float | None = None, type_cod
     types = profile.request_types.filter(active=True, vetting_level__lte=profile.vetting_level)
     if type_code:
         types = types.filter(code=type_code)
-    types = {t.pk: t for t in types}
-    # Kinds resolved here (a handful of rows), so the request query needs no join.
+    types = {t.pk: t for t in types.order_by()}
+    open_ = HelpRequest.objects.filter(status=HelpRequest.Status.OPEN)
+    if day:
+        open_ = open_.exclude(wanted_from__gt=day).exclude(wanted_until__lt=day)
+    # Kinds resolved here (a handful of rows), so the request queries need no join.
     remote = [pk for pk, t in types.items() if t.mode == RequestType.Mode.REMOTE]
     in_person = [pk for pk, t in types.items() if t.mode == RequestType.Mode.IN_PERSON]
-    wanted = Q(type_id__in=remote) if remote else Q()
+    near = None
     if in_person and profile.lat is not None:
         # The index finds the open requests of these kinds in the cells around and within the
-        # box around the disk, before reading any row; Python measures exactly.
+        # box around the disk, before reading any row; Python measures exactly, and sorts:
+        # unordered here, with when each came in.
         area = cells_within(profile.lat, profile.lng, radius, SEARCH_RESOLUTION)
-        wanted |= Q(within_box(profile.lat, profile.lng, radius), area_cell__in=area,
-                    type_id__in=in_person)
-    if not wanted:
-        return NearbyQuery(types=types, requests=None, radius=radius)
-    requests = HelpRequest.objects.filter(wanted, status=HelpRequest.Status.OPEN)
-    if day:
-        requests = requests.exclude(wanted_from__gt=day).exclude(wanted_until__lt=day)
-    return NearbyQuery(types=types, requests=requests, radius=radius)
+        near = (open_.filter(within_box(profile.lat, profile.lng, radius), area_cell__in=area,
+                             type_id__in=in_person)
+                .order_by().annotate(came_in=_CAME_IN)
+                .values_list(*_COLUMNS, "came_in", "lat", "lng"))
+    return NearbyQuery(  # remote help in the model's order: most urgent, then oldest
+        types=types, in_person=near, radius=radius,
+        remote=open_.filter(type_id__in=remote).values_list(*_COLUMNS) if remote else None)
 
 
 def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
                          type_code: str = "", day: date | None = None,
                          order: str = "distance") -> list[NearbyRequest]:
+    """Nearest (remote help counts as 0 km) then most urgent, or (order="urgency") most urgent
+    then nearest; then the oldest first."""
     if profile.status != VolunteerProfile.Status.ACTIVE:
         return []
     q = nearby_query(profile=profile, km=km, type_code=type_code, day=day)
-    if q.requests is None:
-        return []
     # Rows come as tuples, not model instances: thousands of them must cost milliseconds.
     labels = {value: str(label) for value, label in HelpRequest.Urgency.choices}
-    types, home, found = q.types, (profile.lat, profile.lng), []
-    for pk, type_id, description, urgency, wanted_from, wanted_until, lat, lng \
-            in q.requests.values_list(*_COLUMNS, "lat", "lng"):
-        kind = types[type_id]
-        if kind.mode == RequestType.Mode.REMOTE:
-            km_away, area = None, ""
-        else:
-            distance = distance_km(home, (lat, lng))
-            if distance > q.radius:
-                continue
-            # Rounded up to the half kilometre: a distance is a place, given enough of them.
-            # The area is fuzzed_cell()'s cell, without drawing its outline.
-            km_away = max(0.5, round(distance * 2 + 0.5) / 2)
-            area = cell_for(lat, lng, PUBLIC_RESOLUTION)
-        found.append(NearbyRequest(pk, kind, description, urgency, labels.get(urgency, urgency),
-                                   wanted_from, wanted_until, km_away, area))
-    # Remote help sorts as 0 km, in-person help as 0.5 km at least: stable sorts over the
-    # query's order (most urgent, then oldest) keep each list as it was when they were two.
-    if order == "urgency":
-        return sorted(found, key=lambda r: (-r.urgency, r.km or 0))
-    return sorted(found, key=lambda r: (r.km or 0, -r.urgency))
+    types, make = q.types, NearbyRequest._make
+    rows = [make((pk, types[type_id], description, urgency, labels.get(urgency, urgency),
+                  wanted_from, wanted_until, None, ""))
+            for pk, type_id, description, urgency, wanted_from, wanted_until
+            in (q.remote if q.remote is not None else ())]
+    near, home = [], (profile.lat, profile.lng)
+    for pk, type_id, description, urgency, wanted_from, wanted_until, came_in, lat, lng \
+            in (q.in_person if q.in_person is not None else ()):
+        distance = distance_km(home, (lat, lng))
+        if distance > q.radius:
+            continue
+        # Rounded up to the half kilometre: a distance is a place, given enough of them. The
+        # area is fuzzed_cell()'s cell, without drawing its outline.
+        km_away = max(0.5, round(distance * 2 + 0.5) / 2)
+        near.append(((km_away, -urgency, came_in), make((
+            pk, types[type_id], description, urgency, labels.get(urgency, urgency),
+            wanted_from, wanted_until, km_away, cell_for(lat, lng, PUBLIC_RESOLUTION)))))
+    near.sort(key=itemgetter(0))
+    rows += [row for _key, row in near]
+    if order == "urgency":  # stable: the oldest first still
+        return sorted(rows, key=lambda r: (-r.urgency, r.km or 0))
+    return rows
 
 
 def my_tasks(*, user) -> list[HelpRequest]:
