@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from core.errors import Refused
 from core.geo.cells import SEARCH_RESOLUTION, cell_for
 from django.utils.translation import gettext_lazy as _
 
@@ -46,12 +47,8 @@ STEPS = {
 }
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """The request is not in a state that allows this step; `message` says why, kindly."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @transaction.atomic

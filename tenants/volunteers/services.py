@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import User
+from core.errors import Refused
 from core.accounts.services import create_member
 from core.geo.cells import SEARCH_RESOLUTION, cell_for
 from tenants.requests.models import RequestType
@@ -26,10 +27,8 @@ MOVES = {
 }
 
 
-class VolunteerStatusRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class VolunteerStatusRefused(Refused):
+    """That status change is not possible from the volunteer's current status."""
 
 
 @dataclass(frozen=True)
