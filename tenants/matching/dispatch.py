@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
+from math import asin, cos, degrees, radians
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +24,7 @@ from core.geo.cells import SEARCH_RESOLUTION, cells_within, distance_km
 from tenants.matching import assignment as engine
 from tenants.matching.assignment import RequestSlot, VolunteerSlot, auto_assign
 from tenants.matching.eligibility import refusal, start_of_week
-from tenants.matching.selectors import DEGREES_PER_KM, SLACK_KM, km_from
+from tenants.matching.selectors import DEGREES_PER_KM, EARTH_RADIUS_KM, SLACK_KM
 from tenants.requests.models import HelpRequest, RequestEvent, RequestType
 from tenants.requests.services import TransitionRefused, advance
 from tenants.volunteers.models import VolunteerProfile
@@ -51,32 +53,41 @@ class Suggestion:
     reasons: list[str]
 
 
-def weekly_load(user_ids: list[int] | None = None) -> dict[int, int]:
-    """user id -> requests claimed or assigned since Monday (for `user_ids` only, if given)."""
-    events = RequestEvent.objects.filter(to_status__in=["claimed", "assigned"],
-                                         at__gte=start_of_week(), request__volunteer__isnull=False)
-    if user_ids is not None:
-        events = events.filter(request__volunteer__in=user_ids)
-    rows = events.values("request__volunteer").annotate(n=Count("request", distinct=True))
+def weekly_load() -> dict[int, int]:
+    """user id -> requests claimed or assigned since Monday."""
+    rows = (_this_week().filter(request__volunteer__isnull=False)
+            .values("request__volunteer").annotate(n=Count("request", distinct=True)))
     return {row["request__volunteer"]: row["n"] for row in rows}
+
+
+def _this_week():
+    return RequestEvent.objects.filter(to_status__in=["claimed", "assigned"],
+                                       at__gte=start_of_week())
+
+
+def _with_weekly_load(profiles):
+    """The profiles, each with `busy`: its weekly_load() (counted for these alone)."""
+    count = (_this_week().filter(request__volunteer=OuterRef("user_id"))
+             .values("request__volunteer").annotate(n=Count("request", distinct=True))
+             .values("n"))
+    return profiles.annotate(busy=Coalesce(Subquery(count), 0))
 
 
 # Suggestions read volunteers near the request from the cells within the longest radius any
 # active volunteer has. Past this many km the disk holds too many cells to look up: volunteers
 # who travel further are found by their radius instead (there are few of them).
 CELL_SEARCH_MAX_KM = 20.0
-# Tasks this week are counted for the first candidates in order, this many, then twice as many
-# each round, until nobody further down the list could enter the top `limit`.
-LOAD_BATCH = 25
+# Tasks this week are counted for the first candidates in order, this many (at least; twice
+# the number asked for), then twice as many each round, until nobody further down the list
+# could enter the top `limit`.
+LOAD_BATCH = 10
 # Without distances (remote help, a place unknown) candidates are read by id, a page at a time.
 PAGE = 200
 
 
 class _Candidate(NamedTuple):  # hundreds per suggestion: a tuple is cheap to make
     pk: int
-    user_id: int
     km: float | None  # None: remote help, or a place unknown
-    cap: int
 
     @property
     def key(self) -> float:
@@ -88,10 +99,10 @@ def suggestions(request: HelpRequest, *, limit: int = 5) -> list[Suggestion]:
 
     Ties (the same distance and load) go to the lowest profile id."""
     ranked = _rank(_candidates(request), limit)
-    profiles = (VolunteerProfile.objects.select_related("user").prefetch_related("availability")
-                .in_bulk([c.pk for c, _busy in ranked]))
-    return [Suggestion(profiles[c.pk], c.km, _reasons(profiles[c.pk], request, c.km, busy))
-            for c, busy in ranked if c.pk in profiles]
+    profiles = [profile for profile, _km in ranked]
+    prefetch_related_objects(profiles, "availability")
+    return [Suggestion(profile, km, _reasons(profile, request, km, profile.busy))
+            for profile, km in ranked]
 
 
 def _candidates(request: HelpRequest) -> Iterator[_Candidate]:
@@ -107,11 +118,11 @@ def _candidates(request: HelpRequest) -> Iterator[_Candidate]:
         last = 0
         while True:
             page = list(eligible.filter(pk__gt=last).order_by("pk")
-                        .values_list("pk", "user_id", "max_per_week")[:PAGE])
-            yield from (_Candidate(pk, user_id, None, cap) for pk, user_id, cap in page)
+                        .values_list("pk", flat=True)[:PAGE])
+            yield from (_Candidate(pk, None) for pk in page)
             if len(page) < PAGE:
                 return
-            last = page[-1][0]
+            last = page[-1]
     reach = VolunteerProfile.objects.filter(status=VolunteerProfile.Status.ACTIVE).aggregate(
         reach=Max("radius_km"))["reach"]
     if reach is None:
@@ -121,41 +132,59 @@ def _candidates(request: HelpRequest) -> Iterator[_Candidate]:
                                         min(reach, CELL_SEARCH_MAX_KM), SEARCH_RESOLUTION) | {""})
     if reach > CELL_SEARCH_MAX_KM:
         near |= Q(radius_km__gt=CELL_SEARCH_MAX_KM)
-    # Most travel a few km: the database drops whoever is out of their own reach, first by
-    # latitude (cheap: no distance is shorter than its north-south part), then by distance.
-    reach_deg = (F("radius_km") + SLACK_KM) * DEGREES_PER_KM
-    eligible = eligible.filter(near).alias(km=km_from(request.lat, request.lng)).filter(
+    eligible = eligible.filter(near).filter(
         Q(lat__isnull=True) | Q(lng__isnull=True)
-        | (Q(lat__gte=request.lat - reach_deg) & Q(lat__lte=request.lat + reach_deg)
-           & Q(km__lte=F("radius_km") + SLACK_KM)))
+        | _within_own_box(request.lat, request.lng, reach))
     found = []
     here = (request.lat, request.lng)
-    for pk, user_id, lat, lng, radius, cap in eligible.values_list(
-            "pk", "user_id", "lat", "lng", "radius_km", "max_per_week"):
+    for pk, lat, lng, radius in eligible.values_list("pk", "lat", "lng", "radius_km"):
         km = None
         if lat is not None and lng is not None:
             km = distance_km((lat, lng), here)
             if km > radius:
                 continue
-        found.append(_Candidate(pk, user_id, km, cap))
+        found.append(_Candidate(pk, km))
     found.sort(key=lambda c: (c.key, c.pk))
     yield from found
 
 
-def _rank(candidates: Iterator[_Candidate], limit: int) -> list[tuple[_Candidate, int]]:
-    """The first `limit` candidates under their weekly cap by (km, tasks this week, id), with
-    their tasks this week. `candidates` come by (km, id)."""
+def _within_own_box(lat: float, lng: float, reach: float) -> Q:
+    """Volunteers whose box around their own radius holds (lat, lng): most travel a few km, so
+    the database drops most of those in the cells before Python measures exactly.
+
+    No distance is shorter than its north-south part, so a volunteer within r km is within
+    r * DEGREES_PER_KM degrees of latitude. East-west, a point within r km of (lat, lng) is
+    within asin(sin(r/R) / cos(lat)) radians of longitude (the bounding coordinates of a
+    spherical cap); asin(u)/u grows with u and sin(r/R) <= r/R, so for every r up to `reach`
+    that is at most r/R * k / cos(lat), with k = asin(u)/u at u = (reach/R) / cos(lat)."""
+    dlat = (F("radius_km") + SLACK_KM) * DEGREES_PER_KM
+    box = Q(lat__gte=lat - dlat) & Q(lat__lte=lat + dlat)
+    top = (reach + SLACK_KM) / EARTH_RADIUS_KM / cos(radians(lat))
+    if abs(lat) + (reach + SLACK_KM) * DEGREES_PER_KM >= 90 or top >= 1:
+        return box  # a pole within reach: every longitude is
+    stretch = asin(top) / top / cos(radians(lat)) * (1 + 1e-9)
+    if abs(lng) + degrees(top) * stretch * cos(radians(lat)) >= 180:
+        return box  # across the antimeridian: not one range of longitudes
+    return box & Q(lng__gte=lng - dlat * stretch) & Q(lng__lte=lng + dlat * stretch)
+
+
+def _rank(candidates: Iterator[_Candidate], limit: int
+          ) -> list[tuple[VolunteerProfile, float | None]]:
+    """The first `limit` candidates under their weekly cap by (km, tasks this week, id), as
+    (profile with its user and `busy`, km). `candidates` come by (km, id)."""
     if limit <= 0:
         return []
-    kept: list[tuple[float, int, int, _Candidate]] = []
-    batch = list(islice(candidates, LOAD_BATCH))
-    size = LOAD_BATCH
+    kept: list[tuple[float, int, int, VolunteerProfile, float | None]] = []
+    size = max(LOAD_BATCH, 2 * limit)
+    batch = list(islice(candidates, size))
     while batch:
-        busy_of = weekly_load([c.user_id for c in batch])
+        # The batch's profiles and their tasks this week, in one query.
+        profiles = _with_weekly_load(VolunteerProfile.objects.select_related("user")).in_bulk(
+            [c.pk for c in batch])
         for c in batch:
-            busy = busy_of.get(c.user_id, 0)
-            if busy < c.cap:
-                kept.append((c.key, busy, c.pk, c))
+            profile = profiles.get(c.pk)
+            if profile is not None and profile.busy < profile.max_per_week:
+                kept.append((c.key, profile.busy, c.pk, profile, c.km))
         kept.sort(key=lambda k: k[:3])
         following = next(candidates, None)
         if following is None:
@@ -169,7 +198,7 @@ def _rank(candidates: Iterator[_Candidate], limit: int) -> list[tuple[_Candidate
                 break
         size *= 2
         batch = [following, *islice(candidates, size - 1)]
-    return [(c, busy) for _km, busy, _pk, c in kept[:limit]]
+    return [(profile, km) for _key, _busy, _pk, profile, km in kept[:limit]]
 
 
 def _reasons(profile, request, km, busy) -> list[str]:

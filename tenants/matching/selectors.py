@@ -13,7 +13,6 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from django.db.models import DateTimeField, F, Func, Q, QuerySet, Value
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from core.geo.cells import PUBLIC_RESOLUTION, SEARCH_RESOLUTION, cell_for, cells_within
 from core.geo.cells import distance_km
@@ -57,17 +56,6 @@ def within_box(lat: float, lng: float, km: float) -> Q:
     if abs(lng) + dlng >= 180:
         return box  # across the antimeridian: not one range of longitudes
     return box & Q(lng__gte=lng - dlng, lng__lte=lng + dlng)
-
-
-def km_from(lat: float, lng: float):
-    """The haversine distance from each row's lat/lng to (lat, lng), in km, as a database
-    expression: it lets the database drop rows out of reach before the exact check in Python.
-    NULL where the row has no place."""
-    half_dlat = Radians(F("lat") - Value(lat)) / Value(2.0)
-    half_dlng = Radians(F("lng") - Value(lng)) / Value(2.0)
-    a = Power(Sin(half_dlat), 2) \
-        + Cos(Radians(F("lat"))) * Value(cos(radians(lat))) * Power(Sin(half_dlng), 2)
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0))))
 
 
 # The only columns read: what a volunteer may see.
