@@ -19,24 +19,26 @@ baseline (timed the same way) and the exact minimum total km on the same instanc
 gap_to_optimal_pct = how much more km than the optimum (the price of fairness and language);
 ratio = greedy_total_km / assign_total_km (> 1 means we travel less).
 
-2. Queries (PostgreSQL, one group schema): a group with 100,000 requests (10% open, the rest
-new, live, done, cancelled; the 7 default kinds of help; the same clustered city) and 10,000
-active volunteers (1-4 kinds, vetting, radii 1-10 km, weekly caps, availability), plus the
-requests' timelines (so "tasks this week" is real work). It lives in its own database
-(`mutualaid_bench_matching` on the embedded server, or BENCH_MATCHING_DATABASE_URL), seeded
-once with a fixed seed and reused; each run shifts the timestamps so the seeded week is this
-week. Measured, after a warm-up, as p95 over BENCH_NEARBY_SAMPLES (200) / BENCH_SUGGEST_SAMPLES
-(100) calls:
+2. Queries (PostgreSQL, one group schema, in a process of its own): a group with 100,000
+requests (10% open, the rest new, live, done, cancelled; the 7 default kinds of help; the same
+kind of clustered city; stored in the order they came in) and 10,000 active volunteers (1-4
+kinds, vetting, radii 1-10 km, weekly caps 1-5, availability), plus the requests' timelines
+(so "tasks this week" is real work). It lives in its own database (`mutualaid_bench_matching`
+on the embedded server, or BENCH_MATCHING_DATABASE_URL), seeded once with a fixed seed and
+reused (BENCH_RESEED=1 seeds afresh); each run shifts the timeline so that the seeded week is
+this week. Measured after a warm-up, as p95 over BENCH_NEARBY_SAMPLES (200) and
+BENCH_SUGGEST_SAMPLES (100) calls, the baselines on every n-th sample
+(BENCH_MATCHING_BASELINE_SAMPLES, 50), interleaved in rounds:
 - nearby_p95_ms: `nearby_open_requests` for random volunteers who travel at least 5 km, asking
-  for 5 km; baseline: the same query without the cell filter (every open request of their
-  kinds, exact distance in Python); nearby_previous_p95_ms: the selector as it was before
-  (cell filter, model instances);
+  for 5 km (their remote kinds of help included, as the page shows them); baseline: the same
+  query without the cell filter (every open request of their kinds, exact distance in
+  Python); nearby_previous_p95_ms: the selector before this work (cells, model instances);
 - suggest_p95_ms: `suggestions` (top 5) for random open requests; baseline: the previous
   version, which loads every eligible volunteer and everyone's weekly load.
-Each sampled answer is checked against its baseline's (the run fails on a difference).
-nearby_index_scan: the query plans of the nearby queries (printed to stderr) read the requests
-table through an index for every sampled volunteer; the run exits non-zero if any plan scans
-the whole table. *_ratio = baseline p95 / our p95.
+Each baseline answer is checked against ours (answers_match_baseline; the run fails on a
+difference). nearby_index_scan: the plans of the nearby queries (printed to stderr) read the
+requests table through an index for every sampled volunteer; the run exits non-zero if any
+plan scans it whole. nearby_ratio / suggest_ratio = baseline p95 / our p95.
 """
 
 from __future__ import annotations
@@ -688,7 +690,7 @@ def main():
     run = subprocess.run([sys.executable, __file__, "queries"], stdout=subprocess.PIPE,
                          text=True, check=False)
     queries = json.loads(run.stdout.strip().splitlines()[-1]) if run.stdout.strip() else {}
-    ok = run.returncode == 0 and queries.pop("ok", False)
+    ok = queries.pop("ok", False) and run.returncode == 0
     print(json.dumps({"bench": "matching", **assignment_results(), **queries}), flush=True)
     if not ok:
         sys.exit(1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
-from math import asin, cos, degrees, radians
+from math import asin, cos, radians
 from typing import NamedTuple
 
 from django.db import transaction
@@ -159,11 +159,12 @@ def _within_own_box(lat: float, lng: float, reach: float) -> Q:
     that is at most r/R * k / cos(lat), with k = asin(u)/u at u = (reach/R) / cos(lat)."""
     dlat = (F("radius_km") + SLACK_KM) * DEGREES_PER_KM
     box = Q(lat__gte=lat - dlat) & Q(lat__lte=lat + dlat)
+    widest = (reach + SLACK_KM) * DEGREES_PER_KM  # the largest dlat
     top = (reach + SLACK_KM) / EARTH_RADIUS_KM / cos(radians(lat))
-    if abs(lat) + (reach + SLACK_KM) * DEGREES_PER_KM >= 90 or top >= 1:
+    if abs(lat) + widest >= 90 or top >= 1:
         return box  # a pole within reach: every longitude is
-    stretch = asin(top) / top / cos(radians(lat)) * (1 + 1e-9)
-    if abs(lng) + degrees(top) * stretch * cos(radians(lat)) >= 180:
+    stretch = asin(top) / top / cos(radians(lat)) * (1 + 1e-9)  # dlng / dlat, at most
+    if abs(lng) + widest * stretch >= 180:
         return box  # across the antimeridian: not one range of longitudes
     return box & Q(lng__gte=lng - dlat * stretch) & Q(lng__lte=lng + dlat * stretch)
 

@@ -98,7 +98,7 @@ def nearby_query(*, profile: VolunteerProfile, km: float | None = None, type_cod
         near = (open_.filter(within_box(profile.lat, profile.lng, radius), area_cell__in=area,
                              type_id__in=in_person)
                 .order_by().annotate(came_in=_CAME_IN)
-                .values_list(*_COLUMNS, "came_in", "lat", "lng"))
+                .values_list(*_COLUMNS, "lat", "lng", "came_in"))
     return NearbyQuery(  # remote help in the model's order: most urgent, then oldest
         types=types, in_person=near, radius=radius,
         remote=open_.filter(type_id__in=remote).values_list(*_COLUMNS) if remote else None)
@@ -120,7 +120,7 @@ def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
             for pk, type_id, description, urgency, wanted_from, wanted_until
             in (q.remote if q.remote is not None else ())]
     near, home = [], (profile.lat, profile.lng)
-    for pk, type_id, description, urgency, wanted_from, wanted_until, came_in, lat, lng \
+    for pk, type_id, description, urgency, wanted_from, wanted_until, lat, lng, came_in \
             in (q.in_person if q.in_person is not None else ()):
         distance = distance_km(home, (lat, lng))
         if distance > q.radius:
