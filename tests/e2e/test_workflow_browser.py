@@ -126,7 +126,7 @@ class ServerLog:
         self.posts: list[str] = []
         self.started = self.finished = 0
         self.slow_first_post = 0.0
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
 
     def _started(self, sender, environ=None, **kwargs) -> None:
         with self._lock:
@@ -140,6 +140,7 @@ class ServerLog:
     def _finished(self, sender, **kwargs) -> None:
         with self._lock:
             self.finished += 1
+            self._lock.notify_all()
 
     def __enter__(self) -> ServerLog:
         request_started.connect(self._started, weak=False)
@@ -151,10 +152,9 @@ class ServerLog:
         request_finished.disconnect(self._finished)
 
     def wait_until_idle(self, timeout: float = 5) -> None:
-        deadline = time.monotonic() + timeout
-        while self.started != self.finished:
-            assert time.monotonic() < deadline, "the live server is still busy"
-            time.sleep(0.02)
+        with self._lock:
+            idle = self._lock.wait_for(lambda: self.started == self.finished, timeout)
+        assert idle, "the live server is still busy"
 
 
 def fill_ask_form(page, description: str) -> None:
