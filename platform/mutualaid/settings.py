@@ -82,6 +82,7 @@ SHARED_APPS = [
     "leaflet",
     "core.accounts",
     "core.geo",
+    "core.audit",
     "allauth",
     "allauth.account",
     "mutualaid.signup",
@@ -90,6 +91,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "django.contrib.sessions",
     "core.accounts",
+    "core.audit",
     "allauth.account",
     "tenants.home",
     "tenants.requests",
