@@ -81,8 +81,8 @@ class RequestSlot:
 @dataclass(frozen=True, slots=True)
 class VolunteerSlot:
     id: object
-    lat: float
-    lng: float
+    lat: float | None  # None: unknown, no in-person help
+    lng: float | None  # None: unknown, no in-person help
     type_codes: frozenset[str]
     vetting_level: int
     radius_km: float

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
-from math import asin, cos, radians
+from math import asin, cos, inf, radians
 from typing import NamedTuple
 
 from django.db import transaction
@@ -91,7 +91,8 @@ class _Candidate(NamedTuple):  # hundreds per suggestion: a tuple is cheap to ma
 
     @property
     def key(self) -> float:
-        return self.km if self.km is not None else 0
+        # Without a distance, after everyone with one: they may live anywhere.
+        return self.km if self.km is not None else inf
 
 
 def suggestions(request: HelpRequest, *, limit: int = 5) -> list[Suggestion]:
@@ -114,7 +115,7 @@ def _candidates(request: HelpRequest) -> Iterator[_Candidate]:
         vetting_level__gte=request.type.vetting_level,
     )
     if request.type.mode != RequestType.Mode.IN_PERSON or None in (request.lat, request.lng):
-        # No distances: everyone is 0 km away, so by id, only as far as the ranking reads.
+        # No distances: everyone is equally far, so by id, only as far as the ranking reads.
         last = 0
         while True:
             page = list(eligible.filter(pk__gt=last).order_by("pk")
@@ -203,7 +204,12 @@ def _rank(candidates: Iterator[_Candidate], limit: int
 
 
 def _reasons(profile, request, km, busy) -> list[str]:
-    reasons = [_("%(km).1f km away") % {"km": km}] if km is not None else [_("remote help")]
+    if km is not None:
+        reasons = [_("%(km).1f km away") % {"km": km}]
+    elif request.type.mode == RequestType.Mode.IN_PERSON:
+        reasons = [_("distance unknown")]
+    else:
+        reasons = [_("remote help")]
     if request.language and request.language in profile.languages:
         reasons.append(_("speaks %(language)s") % {"language": request.language})
     if request.wanted_from and any(w.weekday == request.wanted_from.weekday()
@@ -247,11 +253,10 @@ def _request_slot(request: HelpRequest) -> RequestSlot:
 
 def _volunteer_slot(profile: VolunteerProfile, busy: int) -> VolunteerSlot:
     return VolunteerSlot(
-        id=profile.user_id, lat=profile.lat if profile.lat is not None else 0.0,
-        lng=profile.lng if profile.lng is not None else 0.0,
+        id=profile.user_id, lat=profile.lat, lng=profile.lng,  # None: in-person help ruled out
         type_codes=frozenset(t.code for t in profile.request_types.all()),
         vetting_level=profile.vetting_level,
-        radius_km=profile.radius_km if profile.lat is not None else 0.0,
+        radius_km=profile.radius_km,
         available_days=frozenset(w.weekday for w in profile.availability.all()),
         languages=frozenset(profile.languages), remaining_capacity=profile.max_per_week - busy,
         tasks_this_week=busy,

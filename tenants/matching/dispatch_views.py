@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.accounts.decorators import coordinators_only
 from core.accounts.models import User
+from core.errors import Refused
 from tenants.matching import dispatch, plans
 from tenants.requests.models import HelpRequest
 from tenants.requests.services import TransitionRefused
-
 
 
 @coordinators_only
@@ -103,3 +104,62 @@ def open_to_volunteers(request, request_id: int):
     except (TransitionRefused, HelpRequest.DoesNotExist) as refused:
         messages.info(request, getattr(refused, "message", _("This request is no longer new.")))
     return redirect("dispatch_queue")
+
+
+@coordinators_only
+def request_page(request, request_id: int, *, location_form=None, close_form=None,
+                 status: int = 200):
+    """One request for coordinators: its details, timeline and suggestions; set its location
+    and close it without doing it."""
+    from tenants.requests.forms import CloseForm, LocationForm
+
+    help_request = get_object_or_404(HelpRequest.objects.select_related("type", "volunteer"),
+                                     pk=request_id)
+    events = help_request.events.select_related("actor")
+    return render(request, "matching/request_page.html", {
+        "help_request": help_request, "events": events,
+        "suggestions": (dispatch.suggestions(help_request, limit=5)
+                        if help_request.status in dispatch.QUEUE_STATUSES else []),
+        "location_form": location_form or LocationForm(prefix="where", initial={
+            "postcode": help_request.postcode, "address": help_request.address}),
+        "close_form": close_form or CloseForm(prefix="close"),
+    }, status=status)
+
+
+@coordinators_only
+@require_POST
+def set_location(request, request_id: int):
+    from tenants.requests.forms import LocationForm
+    from tenants.requests.services import set_location as place
+
+    form = LocationForm(request.POST, prefix="where")
+    if form.is_valid():
+        try:
+            place(request_id=request_id, country=request.group.country.code,
+                  postcode=form.cleaned_data["postcode"], address=form.cleaned_data["address"],
+                  actor=request.user)
+            messages.success(request, _("Location set."))
+            return redirect("dispatch_request", request_id=request_id)
+        except Refused as refused:
+            form.add_error(None, refused.message)
+    return request_page(request, request_id, location_form=form, status=400)
+
+
+@coordinators_only
+@require_POST
+def close(request, request_id: int, step: str):
+    from tenants.requests.forms import CloseForm
+    from tenants.requests.services import advance
+
+    if step not in ("cancel", "could_not_help"):
+        raise Http404
+    form = CloseForm(request.POST, prefix="close")
+    if not form.is_valid():
+        return request_page(request, request_id, close_form=form, status=400)
+    try:
+        advance(request_id=request_id, step=step, actor=request.user,
+                note=form.cleaned_data["note"])
+        messages.success(request, _("Request closed."))
+    except TransitionRefused as refused:
+        messages.info(request, refused.message)
+    return redirect("dispatch_request", request_id=request_id)

@@ -106,9 +106,11 @@ def nearby_query(*, profile: VolunteerProfile, km: float | None = None, type_cod
 
 def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
                          type_code: str = "", day: date | None = None,
-                         order: str = "distance") -> list[NearbyRequest]:
+                         order: str = "distance", limit: int | None = None
+                         ) -> list[NearbyRequest]:
     """Nearest (remote help counts as 0 km) then most urgent, or (order="urgency") most urgent
-    then nearest; then the oldest first."""
+    then nearest; then the oldest first. At most `limit` rows: a phone shows a page at a time,
+    and remote help can be thousands of rows long."""
     if profile.status != VolunteerProfile.Status.ACTIVE:
         return []
     q = nearby_query(profile=profile, km=km, type_code=type_code, day=day)
@@ -118,7 +120,7 @@ def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
     rows = [make((pk, types[type_id], description, urgency, labels.get(urgency, urgency),
                   wanted_from, wanted_until, None, ""))
             for pk, type_id, description, urgency, wanted_from, wanted_until
-            in (q.remote if q.remote is not None else ())]
+            in (q.remote[:limit] if q.remote is not None else ())]
     near, home = [], (profile.lat, profile.lng)
     for pk, type_id, description, urgency, wanted_from, wanted_until, lat, lng, came_in \
             in (q.in_person if q.in_person is not None else ()):
@@ -134,8 +136,8 @@ def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
     near.sort(key=itemgetter(0))
     rows += [row for _key, row in near]
     if order == "urgency":  # stable: the oldest first still
-        return sorted(rows, key=lambda r: (-r.urgency, r.km or 0))
-    return rows
+        rows.sort(key=lambda r: (-r.urgency, r.km or 0))
+    return rows[:limit]
 
 
 def my_tasks(*, user) -> list[HelpRequest]:

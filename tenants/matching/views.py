@@ -27,20 +27,37 @@ def _profile(request) -> VolunteerProfile:
     return profile
 
 
+PAGE_SIZE = 30
+MAX_SHOWN = 600
+
+
 @login_required
 def nearby(request):
     profile = _profile(request)
     km = _number(request.GET.get("km"))
     day = _day(request.GET.get("day"))
     order = "urgency" if request.GET.get("order") == "urgency" else "distance"
+    # "Show more" grows the list a page at a time (one list on a phone, not numbered pages).
+    showing = min(MAX_SHOWN, PAGE_SIZE * max(1, int(_number(request.GET.get("pages")) or 1)))
     rows = nearby_open_requests(profile=profile, km=km, type_code=request.GET.get("type", ""),
-                                day=day, order=order)
+                                day=day, order=order, limit=showing + 1)
+    more = len(rows) > showing
+    rows = rows[:showing]
     return render(request, "matching/nearby.html", {
         "profile": profile, "rows": rows, "km": km or profile.radius_km, "day": day,
         "order": order, "type_code": request.GET.get("type", ""),
+        "more_url": _with(request, pages=showing // PAGE_SIZE + 1) if more else "",
         "types": profile.request_types.filter(active=True),
         "map": _map_data(profile, rows),
     })
+
+
+def _with(request, **changes) -> str:
+    """This page's URL with some query parameters changed."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return f"?{query.urlencode()}"
 
 
 def _map_data(profile: VolunteerProfile, rows) -> dict:

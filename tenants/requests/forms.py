@@ -97,3 +97,23 @@ class LogRequestForm(AskForHelpForm):
         choices=[c for c in HelpRequest.Channel.choices if c[0] != HelpRequest.Channel.WEB],
     )
     field_order = ["channel"]
+
+
+class LocationForm(AccessibleForm):
+    """A coordinator sets where a request is, when its postcode could not be found."""
+
+    postcode = forms.CharField(label=_("Postcode"), max_length=16, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("postcode") and not data.get("address"):
+            raise forms.ValidationError(_("Give a postcode or an address."))
+        return data
+
+
+class CloseForm(AccessibleForm):
+    """Closing a request without doing it: why, in a few words, for the timeline."""
+
+    note = forms.CharField(label=_("Why? (a few words for the timeline)"), max_length=500,
+                           required=False)

@@ -162,3 +162,11 @@ class RequestEvent(models.Model):
             # ...and for a few volunteers, request by request, without reading the timeline.
             models.Index(fields=["request", "to_status", "at"]),
         ]
+
+    @property
+    def from_label(self) -> str:
+        return HelpRequest.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return HelpRequest.Status(self.to_status).label

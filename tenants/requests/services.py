@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from core.audit.services import record
 from core.errors import Refused
 from core.geo.cells import SEARCH_RESOLUTION, cell_for
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,7 @@ def submit_request(*, fields: dict, submission_key: uuid.UUID, channel: str,
         # The same submission committed a moment ago, from a concurrent click.
         return HelpRequest.objects.get(submission_key=submission_key), False
     RequestEvent.objects.create(request=request, actor=logged_by, to_status=S.NEW)
+    record(actor=logged_by, action="request.submit", target=request, data={"channel": channel})
     if request.lat is None:
         transaction.on_commit(lambda: _locate_soon(request.pk), robust=True)
     return request, True
@@ -85,13 +87,36 @@ def _locate_soon(request_id: int) -> None:
     locate_request.delay(request_id)
 
 
+@transaction.atomic
 def locate(*, request_id: int, country: str) -> HelpRequest:
     """Geocode a request from its postcode or address. A request that cannot be located is
     kept, marked for a coordinator; nothing is lost."""
     from core.geo.geocoding import geocode
 
-    request = HelpRequest.objects.get(pk=request_id)
+    request = HelpRequest.objects.select_for_update().get(pk=request_id)
     found = geocode(country=country, postcode=request.postcode, address=request.address)
+    _place(request, found, actor=None)
+    return request
+
+
+@transaction.atomic
+def set_location(*, request_id: int, country: str, postcode: str, address: str,
+                 actor) -> HelpRequest:
+    """A coordinator corrects where a request is. If the new place cannot be found either,
+    nothing changes and the reason is raised as Refused."""
+    from core.geo.geocoding import geocode
+
+    found = geocode(country=country, postcode=postcode, address=address)
+    if not found.ok:
+        raise Refused(_("We could not find that place. Check the postcode or address and "
+                        "try again."))
+    request = HelpRequest.objects.select_for_update().get(pk=request_id)
+    request.postcode, request.address = postcode.strip(), address.strip()
+    _place(request, found, actor=actor, also=["postcode", "address"])
+    return request
+
+
+def _place(request: HelpRequest, found, *, actor, also: list[str] = ()) -> None:
     if found.ok:
         request.lat, request.lng, request.cell = found.lat, found.lng, found.h3_cell
         request.area_cell = cell_for(found.lat, found.lng, SEARCH_RESOLUTION)
@@ -99,8 +124,9 @@ def locate(*, request_id: int, country: str) -> HelpRequest:
     else:
         request.location_status = LocationStatus.UNKNOWN
     request.save(update_fields=["lat", "lng", "cell", "area_cell", "location_status",
-                                "updated_at"])
-    return request
+                                "updated_at", *also])
+    record(actor=actor, action="request.locate", target=request,
+           data={"located": found.ok, "source": getattr(found, "source", "")})
 
 
 def _constraint(exc: IntegrityError) -> str:
@@ -124,4 +150,6 @@ def advance(*, request_id: int, step: str, actor, volunteer=None, note: str = ""
     RequestEvent.objects.create(
         request=request, actor=actor, from_status=previous, to_status=rule.to, note=note[:500]
     )
+    record(actor=actor, action=f"request.{step}", target=request,
+           data={"from": previous, "to": rule.to, "volunteer": request.volunteer_id})
     return request

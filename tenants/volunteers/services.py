@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import User
-from core.errors import Refused
 from core.accounts.services import create_member
+from core.audit.services import record
+from core.errors import Refused
 from core.geo.cells import SEARCH_RESOLUTION, cell_for
 from tenants.requests.models import RequestType
 from tenants.volunteers.models import AvailabilityWindow, VolunteerProfile
@@ -65,6 +66,7 @@ def register_volunteer(*, registration: Registration) -> VolunteerProfile:
         AvailabilityWindow(profile=profile, weekday=day, starts=start, ends=end)
         for day, start, end in r.availability
     )
+    record(actor=user, action="volunteer.register", target=profile)
     return profile
 
 
@@ -78,8 +80,10 @@ def move_volunteer(*, profile_id: int, move: str, actor) -> VolunteerProfile:
             _("This volunteer is %(status)s; that change is not possible.")
             % {"status": profile.get_status_display()}
         )
-    profile.status = to
+    previous, profile.status = profile.status, to
     profile.save(update_fields=["status", "status_changed_at"])
+    record(actor=actor, action=f"volunteer.{move}", target=profile,
+           data={"from": previous, "to": to})
     return profile
 
 

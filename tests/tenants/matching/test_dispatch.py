@@ -172,3 +172,12 @@ def test_a_plan_still_being_computed_shows_its_progress(client, in_alpha):
     client.post("/dispatch/auto/", {"plan": plan_id}, HTTP_HOST=in_alpha.host)
     client.post("/dispatch/auto/", {"plan": "not-a-plan"}, HTTP_HOST=in_alpha.host)
     assert HelpRequest.objects.filter(status="assigned").count() == 0
+
+
+def test_a_volunteer_whose_home_is_unknown_comes_after_those_with_a_distance(in_alpha):
+    far = volunteer("far-ish@example.org", "c")
+    nowhere = volunteer("nowhere@example.org", "b")
+    VolunteerProfile.objects.filter(pk=nowhere.pk).update(lat=None, lng=None, area_cell="")
+    found = dispatch.suggestions(request_at("a"))
+    assert [s.profile.pk for s in found] == [far.pk, nowhere.pk]
+    assert found[1].km is None and found[1].reasons[0] == "distance unknown"

@@ -147,7 +147,7 @@ def test_nearby_finds_requests_across_the_antimeridian_and_by_the_pole(in_alpha)
 
 
 def scan_suggestions(request, limit):
-    """(profile id, km, tasks this week) of every eligible volunteer, ranked as before."""
+    """(profile id, km, tasks this week) of every eligible volunteer, ranked: nearest (an unknown place last), then least busy."""
     load = dispatch.weekly_load()
     in_person = request.type.mode == RequestType.Mode.IN_PERSON
     found = []
@@ -161,7 +161,7 @@ def scan_suggestions(request, limit):
         busy = load.get(p.user_id, 0)
         if busy < p.max_per_week:
             found.append((p.pk, km if in_person else None, busy))
-    found.sort(key=lambda s: (s[1] if s[1] is not None else 0, s[2]))
+    found.sort(key=lambda s: (s[1] if s[1] is not None else float("inf"), s[2]))
     return found[:limit]
 
 

@@ -130,3 +130,18 @@ def test_the_map_draws_areas_that_contain_the_request_but_are_not_it(vera_client
     cell = h3.latlng_to_cell(request.lat, request.lng, 7)
     assert [list(p) for p in h3.cell_to_boundary(cell)] == area["outline"]
     assert 'src="/static/leaflet/leaflet.js"' in body
+
+
+def test_a_long_list_comes_a_page_at_a_time(vera_client, in_alpha, monkeypatch):
+    from tenants.matching import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    made = [open_request(code="befriending", where="far") for _ in range(3)]
+    first = vera_client.get("/volunteer/nearby/", HTTP_HOST=in_alpha.host)
+    assert [r.id for r in first.context["rows"]] == [r.pk for r in made[:2]]
+    assert first.context["more_url"] == "?pages=2"
+    second = vera_client.get("/volunteer/nearby/?pages=2", HTTP_HOST=in_alpha.host)
+    assert [r.id for r in second.context["rows"]] == [r.pk for r in made]
+    assert second.context["more_url"] == ""
+    assert vera_client.get("/volunteer/nearby/?pages=-4", HTTP_HOST=in_alpha.host
+                           ).status_code == 200
