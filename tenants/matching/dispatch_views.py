@@ -11,15 +11,23 @@ from django.views.decorators.http import require_POST
 from core.accounts.decorators import coordinators_only
 from core.accounts.models import User
 from core.errors import Refused
+from core.privacy.engine import Viewer, show, show_many
 from tenants.matching import dispatch, plans
 from tenants.requests.models import HelpRequest
-from tenants.requests.services import TransitionRefused
+from tenants.requests.services import OPEN_TO_END, TransitionRefused
+
+
+# What the queue shows of each waiting request.
+QUEUE_FIELDS = ("type", "status", "urgency", "description", "person_name", "postcode",
+                "location_status")
 
 
 @coordinators_only
 def queue(request):
     waiting = list(dispatch.queue()[:50])
-    rows = [(r, dispatch.suggestions(r, limit=3)) for r in waiting]
+    shown = show_many(Viewer.of(request.user), waiting, why="dispatch queue",
+                      fields=QUEUE_FIELDS)
+    rows = [(s, dispatch.suggestions(r, limit=3)) for s, r in zip(shown, waiting)]
     return render(request, "matching/queue.html", {"rows": rows})
 
 
@@ -117,7 +125,9 @@ def request_page(request, request_id: int, *, location_form=None, close_form=Non
                                      pk=request_id)
     events = help_request.events.select_related("actor")
     return render(request, "matching/request_page.html", {
-        "help_request": help_request, "events": events,
+        "help_request": show(Viewer.of(request.user), help_request, why="request page"),
+        "events": events,
+        "can_close": help_request.status in OPEN_TO_END,
         "suggestions": (dispatch.suggestions(help_request, limit=5)
                         if help_request.status in dispatch.QUEUE_STATUSES else []),
         "location_form": location_form or LocationForm(prefix="where", initial={

@@ -6,14 +6,19 @@ far, a coarse area): never the person's name, contact or exact place before a cl
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from math import asin, cos, degrees, radians, sin
 from operator import itemgetter
 from typing import NamedTuple
 
-from django.db.models import DateTimeField, F, Func, Q, QuerySet, Value
+from django.core.cache import cache
+from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Value
 
+from core.privacy.anonymity import Density
+from core.privacy.engine import Shown, Viewer, columns, show_many
+from core.privacy.levels import Level
 from core.geo.cells import PUBLIC_RESOLUTION, SEARCH_RESOLUTION, cell_for, cells_within
 from core.geo.cells import distance_km
 from tenants.requests.models import HelpRequest, RequestType
@@ -106,43 +111,94 @@ def nearby_query(*, profile: VolunteerProfile, km: float | None = None, type_cod
 
 def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
                          type_code: str = "", day: date | None = None,
-                         order: str = "distance", limit: int | None = None
-                         ) -> list[NearbyRequest]:
+                         order: str = "distance", limit: int | None = None,
+                         policy: bool = True) -> list[NearbyRequest]:
     """Nearest (remote help counts as 0 km) then most urgent, or (order="urgency") most urgent
     then nearest; then the oldest first. At most `limit` rows: a phone shows a page at a time,
-    and remote help can be thousands of rows long."""
+    and remote help can be thousands of rows long.
+
+    The privacy policy decides what the rows hold: the fields a volunteer may see of an open
+    request, and its area blurred until it holds k requests or households. (`policy=False`
+    skips both, for the benchmark that measures what they cost; nothing else may use it.)"""
     if profile.status != VolunteerProfile.Status.ACTIVE:
-        return []
+        return []  # what Viewer.of decides: an inactive volunteer is cleared for public only
     q = nearby_query(profile=profile, km=km, type_code=type_code, day=day)
+    seen = columns(HelpRequest, Level.VOLUNTEER) if policy else None
+    shows_text = seen is None or "description" in seen
+    area_of = area_density().display_cell if policy else _same
     # Rows come as tuples, not model instances: thousands of them must cost milliseconds.
     labels = {value: str(label) for value, label in HelpRequest.Urgency.choices}
     types, make = q.types, NearbyRequest._make
-    rows = [make((pk, types[type_id], description, urgency, labels.get(urgency, urgency),
-                  wanted_from, wanted_until, None, ""))
+    rows = [make((pk, types[type_id], description if shows_text else "", urgency,
+                  labels.get(urgency, urgency), wanted_from, wanted_until, None, ""))
             for pk, type_id, description, urgency, wanted_from, wanted_until
             in (q.remote[:limit] if q.remote is not None else ())]
-    near, home = [], (profile.lat, profile.lng)
+    near, home, areas = [], (profile.lat, profile.lng), {}
     for pk, type_id, description, urgency, wanted_from, wanted_until, lat, lng, came_in \
             in (q.in_person if q.in_person is not None else ()):
         distance = distance_km(home, (lat, lng))
         if distance > q.radius:
             continue
-        # Rounded up to the half kilometre: a distance is a place, given enough of them. The
-        # area is fuzzed_cell()'s cell, without drawing its outline.
+        # Rounded up to the half kilometre: a distance is a place, given enough of them.
         km_away = max(0.5, round(distance * 2 + 0.5) / 2)
-        near.append(((km_away, -urgency, came_in), make((
-            pk, types[type_id], description, urgency, labels.get(urgency, urgency),
-            wanted_from, wanted_until, km_away, cell_for(lat, lng, PUBLIC_RESOLUTION)))))
-    near.sort(key=itemgetter(0))
-    rows += [row for _key, row in near]
+        near.append(((km_away, -urgency, came_in), (
+            pk, types[type_id], description if shows_text else "", urgency,
+            labels.get(urgency, urgency), wanted_from, wanted_until, km_away,
+            cell_for(lat, lng, PUBLIC_RESOLUTION))))
+    if order == "urgency":  # most urgent, then nearest, then oldest
+        near.sort(key=lambda entry: (entry[0][1], entry[0][0], entry[0][2]))
+    else:
+        near.sort(key=itemgetter(0))
+    # Only rows that can make the page get an area (the first `limit` of each list).
+    for _key, row in near[:limit]:
+        cell = row[-1]
+        area = areas.get(cell) or areas.setdefault(cell, area_of(cell))
+        rows.append(make((*row[:-1], area)))
     if order == "urgency":  # stable: the oldest first still
         rows.sort(key=lambda r: (-r.urgency, r.km or 0))
     return rows[:limit]
 
 
-def my_tasks(*, user) -> list[HelpRequest]:
-    """The volunteer's live requests, with the details they need while the request is live."""
+def _same(cell: str) -> str:
+    return cell
+
+
+DENSITY_SECONDS = 600
+
+
+def area_density() -> Density:
+    """Requests and volunteers' homes per area cell in this group, for blurring areas to k
+    (core/privacy/anonymity.py). Cached for a few minutes: density changes slowly."""
+    density = cache.get("privacy:density")
+    if density is None:
+        counts: Counter = Counter()
+        for model in (HelpRequest, VolunteerProfile):
+            counts.update(dict(model.objects.exclude(area_cell="").order_by()
+                               .values_list("area_cell").annotate(n=Count("pk"))))
+        density = Density(counts)
+        cache.set("privacy:density", density, DENSITY_SECONDS)
+    return density
+
+
+# What a volunteer's tasks page shows of a request they are doing.
+TASK_FIELDS = ("type", "status", "description", "urgency", "wanted_from", "wanted_until",
+               "person_name", "person_phone", "person_email", "address", "postcode",
+               "access_notes", "keysafe_code", "language")
+
+
+def my_tasks(*, user) -> list[Shown]:
+    """The volunteer's live requests, with the details they need while the request is live
+    (the policy engine shows them, and records that it did)."""
     from tenants.requests.models import LIVE_STATUSES
 
-    return list(HelpRequest.objects.filter(volunteer=user, status__in=LIVE_STATUSES)
+    live = list(HelpRequest.objects.filter(volunteer=user, status__in=LIVE_STATUSES)
                 .select_related("type").order_by("wanted_from", "created_at"))
+    return show_many(Viewer.of(user), live, why="volunteer's tasks page", fields=TASK_FIELDS)
+
+
+def my_past_tasks(*, user, limit: int = 10) -> list[Shown]:
+    """What the volunteer finished lately: once a request is done, its person's details are
+    no longer theirs to see."""
+    done = list(HelpRequest.objects.filter(volunteer=user, status=HelpRequest.Status.DONE)
+                .select_related("type").order_by("-updated_at")[:limit])
+    return show_many(Viewer.of(user), done, why="volunteer's past tasks", fields=TASK_FIELDS)

@@ -87,6 +87,8 @@ class HelpRequest(models.Model):
     consent_recorded = models.BooleanField(default=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    access_notes = models.CharField(_("how to get in"), max_length=300, blank=True)
+    keysafe_code = models.CharField(_("key-safe code"), max_length=20, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     cell = models.CharField(max_length=16, blank=True, db_index=True)  # h3, fine resolution

@@ -105,11 +105,26 @@ def scan_nearby(profile, km=None, type_code="", day=None, order="distance"):
             d = distance_km((profile.lat, profile.lng), (r.lat, r.lng))
             if d <= radius:
                 found.append((r.pk, max(0.5, round(d * 2 + 0.5) / 2),
-                              fuzzed_cell(r.lat, r.lng).cell, r.urgency,
+                              blurred(fuzzed_cell(r.lat, r.lng).cell), r.urgency,
                               r.get_urgency_display()))
     if order == "urgency":
         return sorted(found, key=lambda r: (-r[3], r[1] or 0))
     return sorted(found, key=lambda r: (r[1] or 0, -r[3]))
+
+
+def blurred(cell):
+    """The area shown for a cell: its smallest ancestor holding k requests or volunteers'
+    homes, counted here row by row."""
+    import h3
+    from django.conf import settings
+
+    homes = [r.area_cell for r in HelpRequest.objects.exclude(area_cell="")]
+    homes += [v.area_cell for v in VolunteerProfile.objects.exclude(area_cell="")]
+    for resolution in range(7, 3, -1):
+        ancestor = h3.cell_to_parent(cell, resolution)
+        if resolution == 4 or sum(h3.cell_to_parent(h, resolution) == ancestor
+                                  for h in homes) >= settings.PRIVACY_MIN_COUNT:
+            return ancestor
 
 
 def test_nearby_answers_as_a_full_scan_would(in_alpha):
@@ -132,6 +147,9 @@ def test_nearby_answers_as_a_full_scan_would(in_alpha):
         rows = nearby_open_requests(profile=vera, **kwargs)
         assert [(r.id, r.km, r.area, r.urgency, r.urgency_label) for r in rows] \
             == scan_nearby(vera, **kwargs), kwargs
+        for limit in (1, 7, 20):  # a page of it is the start of the whole list
+            assert [r.id for r in nearby_open_requests(profile=vera, limit=limit, **kwargs)] \
+                == [r[0] for r in scan_nearby(vera, **kwargs)[:limit]], (kwargs, limit)
     assert any(r.km is None for r in nearby_open_requests(profile=vera))  # remote help
     assert len(nearby_open_requests(profile=vera, km=2)) < len(nearby_open_requests(profile=vera))
 

@@ -126,10 +126,22 @@ def test_the_map_draws_areas_that_contain_the_request_but_are_not_it(vera_client
     [area] = data["areas"]
     assert area["id"] == request.pk and len(area["outline"]) == 6
     assert [request.lat, request.lng] not in area["outline"]
-    # The area is the coarse cell holding the request: it says where, roughly, and no more.
-    cell = h3.latlng_to_cell(request.lat, request.lng, 7)
+    # Alone in its part of town (with Vera), the request is blurred to the coarsest area.
+    cell = h3.latlng_to_cell(request.lat, request.lng, 4)
     assert [list(p) for p in h3.cell_to_boundary(cell)] == area["outline"]
     assert 'src="/static/leaflet/leaflet.js"' in body
+
+
+def test_areas_shrink_where_k_requests_or_homes_share_them(vera_client, in_alpha):
+    import h3
+    from django.core.cache import cache
+
+    request = open_request()
+    for _ in range(4):  # five requests in one cell: k is met
+        open_request(code="dog_walking")
+    cache.clear()
+    [row] = vera_client.get("/volunteer/nearby/", HTTP_HOST=in_alpha.host).context["rows"]
+    assert row.area == h3.latlng_to_cell(request.lat, request.lng, 7)
 
 
 def test_a_long_list_comes_a_page_at_a_time(vera_client, in_alpha, monkeypatch):

@@ -1,0 +1,15 @@
+"""Field levels of the tenancy models (see core/privacy/registry.py)."""
+
+from core.privacy.registry import declare
+from core.tenancy.models import Domain, Group, LoginHandoff, PooledSchema, SchemaBlueprint
+
+declare(Group,
+        public=["id", "schema_name", "name", "status", "country", "timezone",
+                "default_language", "enabled_languages", "map_center_lat", "map_center_lng",
+                "created_at"],
+        staff=["entitlements", "require_staff_2fa"])
+declare(Domain, public=["id", "domain", "tenant", "is_primary"])
+# Platform internals: operators only.
+declare(LoginHandoff, public=["id"], restricted=["group", "user_id", "token_hash", "expires_at"])
+declare(SchemaBlueprint, public=["id"], restricted=["fingerprint", "sql", "created_at"])
+declare(PooledSchema, public=["id"], restricted=["name", "fingerprint", "created_at"])

@@ -1,0 +1,30 @@
+"""Field levels of requests (see core/privacy/registry.py and DESIGN.md's privacy model).
+
+The person's name, contact and exact place are for the volunteer doing the request, only
+while it is live (claimed, assigned, in progress), and for coordinators; volunteers looking
+for something to do see what is needed and roughly where."""
+
+from core.privacy.registry import declare
+from tenants.requests.models import HelpRequest, RequestEvent, RequestType
+
+declare(RequestType,
+        public=["id", "code", "name", "icon", "mode", "vetting_level", "checkin_required",
+                "active", "position"])
+
+declare(HelpRequest,
+        public=["id", "type", "status", "urgency", "wanted_from", "wanted_until", "recurrence",
+                "created_at", "updated_at"],
+        volunteer=["description", "language", "area_cell"],
+        assigned=["person_name", "person_phone", "person_email", "address", "postcode", "lat",
+                  "lng", "cell", "access_notes", "keysafe_code"],
+        staff=["requester_name", "consent_recorded", "location_status", "channel", "volunteer",
+               "logged_by", "submission_key"],
+        personal=["description", "person_name", "person_phone", "person_email",
+                  "requester_name", "address", "postcode", "lat", "lng", "cell",
+                  "access_notes", "keysafe_code"],
+        assigned_to=lambda r: r.volunteer_id if r.is_live else None)
+
+declare(RequestEvent,
+        public=["id", "request", "from_status", "to_status", "at"],
+        staff=["actor", "note"],
+        personal=["note"])
