@@ -17,6 +17,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.documents.config import storage_config
 from core.local_services import embedded_database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +98,7 @@ TENANT_APPS = [
     "tenants.requests",
     "tenants.volunteers",
     "tenants.matching",
+    "tenants.documents",
 ]
 if TESTING:
     TENANT_APPS.append("core.testing.migration_probe")
@@ -233,6 +235,27 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"no-reply@{PLATFORM_
 # A provider through django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend
 # and its settings as JSON, e.g. ANYMAIL='{"POSTMARK_SERVER_TOKEN": "..."}'.
 ANYMAIL = env.json("ANYMAIL", default={})
+
+# --- documents (core/documents): private files under groups/<schema>/, reached only through
+# signed URLs that expire. S3 (django-storages) in production, files under .var/ otherwise.
+DOCUMENTS_BACKEND = env.str("DOCUMENTS_BACKEND", default="s3" if PRODUCTION else "local")
+DOCUMENTS_URL_LIFETIME = env.int("DOCUMENTS_URL_LIFETIME", default=60)  # seconds
+DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=10 * 1024 * 1024)
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if PRODUCTION and DOCUMENTS_BACKEND == "s3" and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("production keeps documents on S3: set AWS_STORAGE_BUCKET_NAME")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": storage_config(
+        backend=DOCUMENTS_BACKEND,
+        root=env.str("DOCUMENTS_ROOT", default=str(REPO_ROOT / ".var" / "documents")),
+        bucket=AWS_STORAGE_BUCKET_NAME, endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+        region=env.str("AWS_S3_REGION_NAME", default=""),
+        addressing_style=env.str("AWS_S3_ADDRESSING_STYLE", default=""),
+        lifetime=DOCUMENTS_URL_LIFETIME,
+    ),
+}
 
 # --- i18n ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -2,7 +2,9 @@
 
 from django.urls import include, path
 
+from core.documents import views as document_files
 from core.tenancy import views as tenancy
+from tenants.documents import views as documents
 from tenants.home import views as home
 from tenants.matching import dispatch_views as dispatch
 from tenants.matching import views as matching
@@ -33,6 +35,8 @@ urlpatterns = [
     path("dispatch/auto/", dispatch.auto_assign, name="dispatch_auto"),
     path("dispatch/new/", dispatch.log_request, name="dispatch_log"),
     path("dispatch/<int:request_id>/open/", dispatch.open_to_volunteers, name="dispatch_open"),
+    path("documents/<int:document_id>/", documents.open_document, name="document_open"),
+    path("documents/file/<str:token>/", document_files.serve, name="document_file"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

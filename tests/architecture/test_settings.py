@@ -26,6 +26,7 @@ def test_production_with_its_settings_starts():
     result = load_settings(
         DJANGO_ENV="production", SECRET_KEY="s" * 50, DATABASE_URL="postgresql://x@db/x",
         REDIS_URL="redis://cache:6379/0", PLATFORM_DOMAIN="mutualaid.example",
+        AWS_STORAGE_BUCKET_NAME="mutualaid-documents",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "mutualaid.example"
@@ -45,3 +46,25 @@ def test_an_email_provider_is_chosen_by_setting():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["anymail.backends.postmark", "test-token"]
+
+
+def test_production_keeps_documents_on_s3_and_needs_its_bucket():
+    production = dict(
+        DJANGO_ENV="production", SECRET_KEY="s" * 50, DATABASE_URL="postgresql://x@db/x",
+        REDIS_URL="redis://cache:6379/0", PLATFORM_DOMAIN="mutualaid.example",
+        VETTING_CREDENTIALS_KEY="k" * 44,
+    )
+    result = load_settings(**production)
+    assert result.returncode != 0 and "AWS_STORAGE_BUCKET_NAME" in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", "import mutualaid.settings as s; "
+         "print(s.STORAGES['documents']['BACKEND'], s.STORAGES['documents']['OPTIONS'])"],
+        cwd=REPO, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
+             **production, "AWS_STORAGE_BUCKET_NAME": "docs"},
+    )
+    assert result.returncode == 0, result.stderr
+    backend, options = result.stdout.split(" ", 1)
+    assert backend == "core.documents.storage.GroupS3Storage"
+    assert "'default_acl': 'private'" in options and "'querystring_auth': True" in options
+    assert "'querystring_expire': 60" in options and "'bucket_name': 'docs'" in options
