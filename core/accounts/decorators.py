@@ -19,3 +19,16 @@ def coordinators_only(view):
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def admins_only(view):
+    """The group's admins; anyone else logged in gets a 403."""
+
+    @wraps(view)
+    @login_required
+    def guarded(request, *args, **kwargs):
+        if request.user.role != User.Role.ADMIN:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded

@@ -7,7 +7,7 @@ declare(Group,
         public=["id", "schema_name", "name", "status", "country", "timezone",
                 "default_language", "enabled_languages", "map_center_lat", "map_center_lng",
                 "created_at"],
-        staff=["entitlements", "require_staff_2fa"])
+        staff=["entitlements", "require_staff_2fa", "keep_request_days", "keep_volunteer_days"])
 declare(Domain, public=["id", "domain", "tenant", "is_primary"])
 # Platform internals: operators only.
 declare(LoginHandoff, public=["id"], restricted=["group", "user_id", "token_hash", "expires_at"])

@@ -98,6 +98,7 @@ TENANT_APPS = [
     "tenants.requests",
     "tenants.volunteers",
     "tenants.matching",
+    "tenants.safeguarding",
     "tenants.documents",
 ]
 if TESTING:
@@ -216,6 +217,13 @@ GEOCODER_NOMINATIM_TIMEOUT = env.float("GEOCODER_NOMINATIM_TIMEOUT", default=3)
 # --- notifications: a new request is told to the nearest eligible volunteers in rings ------
 NOTIFY_RING_SIZE = env.int("NOTIFY_RING_SIZE", default=5)
 NOTIFY_RING_MINUTES = env.int("NOTIFY_RING_MINUTES", default=30)
+
+CELERY_BEAT_SCHEDULE = {
+    # Missed safe-and-well check-ins (tenants/safeguarding): alert coordinators within minutes.
+    "safeguarding-missed-checkins": {"task": "tenancy.dispatch_to_groups",
+                                     "args": ["safeguarding.alert_missed_checkins"],
+                                     "schedule": 5 * 60},
+}
 
 # --- maps ------------------------------------------------------------------------------
 # Tiles are fetched by the browser; pages work (as lists, with the areas drawn) without them.

@@ -37,6 +37,7 @@ urlpatterns = [
     path("dispatch/<int:request_id>/open/", dispatch.open_to_volunteers, name="dispatch_open"),
     path("documents/<int:document_id>/", documents.open_document, name="document_open"),
     path("documents/file/<str:token>/", document_files.serve, name="document_file"),
+    path("safeguarding/", include("tenants.safeguarding.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

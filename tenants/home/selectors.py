@@ -40,7 +40,19 @@ def setup_checklist(*, user) -> list[ChecklistItem]:
             _("Offer your pages in English, Spanish or both."), False,
         ),
         ChecklistItem(
+            "retention", _("Decide how long you keep personal data"),
+            _("Names and addresses are erased on your schedule; anonymous counts stay."),
+            _retention_chosen(), "/records/retention/",
+        ),
+        ChecklistItem(
             "team", _("Invite your team"),
             _("Add coordinators and volunteers by email."), False,
         ),
     ]
+
+
+def _retention_chosen() -> bool:
+    """Chosen once an admin has saved the retention page (the defaults apply until then)."""
+    from core.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(action="group.retention").exists()

@@ -9,7 +9,12 @@ from tenants.home.selectors import setup_checklist
 
 def home(request):
     """The group's public front page."""
-    return render(request, "home/home.html")
+    from django.conf import settings
+
+    from tenants.requests.selectors import helped_lately
+
+    return render(request, "home/home.html", {"helped": helped_lately(),
+                                              "k": settings.PRIVACY_MIN_COUNT})
 
 
 @login_required

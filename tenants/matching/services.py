@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.matching.eligibility import refusal
 from tenants.requests.models import HelpRequest
 from tenants.requests.services import TransitionRefused, advance
+from tenants.safeguarding.services import expect_checkin
 from tenants.volunteers.models import VolunteerProfile
 
 
@@ -30,6 +31,15 @@ def unclaim_request(*, request_id: int, volunteer_user) -> HelpRequest:
     if request.volunteer_id != volunteer_user.pk:
         raise TransitionRefused(_("This request is not yours to give back."))
     return advance(request_id=request_id, step="unclaim", actor=volunteer_user)
+
+
+@transaction.atomic
+def start_task(*, request_id: int, volunteer_user, note: str = "") -> HelpRequest:
+    """A volunteer starts a visit; a kind of help that needs a safe-and-well check-in gets
+    one due (tenants.safeguarding), in the same transaction."""
+    started = advance(request_id=request_id, step="start", actor=volunteer_user, note=note)
+    expect_checkin(request=started, volunteer=volunteer_user)
+    return started
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.geo.cells import describe_cell, fuzzed_cell
 from tenants.matching.selectors import my_tasks, nearby_open_requests
-from tenants.matching.services import claim_request, unclaim_request
+from tenants.matching.services import claim_request, start_task, unclaim_request
 from tenants.requests.models import HelpRequest
 from tenants.requests.services import TransitionRefused, advance
 from tenants.volunteers.models import VolunteerProfile
@@ -102,6 +102,9 @@ def task_step(request, request_id: int, step: str):
     try:
         if step == "unclaim":
             unclaim_request(request_id=request_id, volunteer_user=request.user)
+        elif step == "start":
+            start_task(request_id=request_id, volunteer_user=request.user,
+                       note=request.POST.get("note", ""))
         else:
             advance(request_id=request_id, step=step, actor=request.user,
                     note=request.POST.get("note", ""))

@@ -30,6 +30,16 @@ class AskForHelpForm(AccessibleForm):
     person_email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=16, required=False)
+    access_notes = forms.CharField(
+        label=_("How to get in (optional)"), max_length=300, required=False,
+        help_text=_("Only the volunteer who takes this on will see it, and only until it is "
+                    "done."),
+    )
+    keysafe_code = forms.CharField(
+        label=_("Key-safe code (optional)"), max_length=20, required=False,
+        help_text=_("Only the volunteer who takes this on will see it, and only until it is "
+                    "done."),
+    )
     urgency = forms.TypedChoiceField(
         label=_("How soon?"), choices=HelpRequest.Urgency.choices, coerce=int,
         initial=HelpRequest.Urgency.NORMAL,
@@ -82,6 +92,7 @@ class AskForHelpForm(AccessibleForm):
             "person_name": d["person_name"], "person_phone": d["person_phone"],
             "person_email": d["person_email"], "address": d["address"],
             "postcode": d["postcode"], "urgency": d["urgency"],
+            "access_notes": d["access_notes"], "keysafe_code": d["keysafe_code"],
             "wanted_from": d["wanted_from"], "wanted_until": d["wanted_until"],
             "recurrence": d["recurrence"], "language": d["language"],
             "requester_name": d["requester_name"] if on_behalf else "",

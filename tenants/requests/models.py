@@ -113,6 +113,8 @@ class HelpRequest(models.Model):
     submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When its personal data was erased (retention, or on request); the rest stays for counts.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-urgency", "created_at"]

@@ -13,7 +13,7 @@ declare(RequestType,
 
 declare(HelpRequest,
         public=["id", "type", "status", "urgency", "wanted_from", "wanted_until", "recurrence",
-                "created_at", "updated_at"],
+                "created_at", "updated_at", "erased_at"],
         volunteer=["description", "language", "area_cell"],
         assigned=["person_name", "person_phone", "person_email", "address", "postcode", "lat",
                   "lng", "cell", "access_notes", "keysafe_code"],

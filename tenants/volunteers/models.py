@@ -48,6 +48,8 @@ class VolunteerProfile(models.Model):
                                                      default=VettingLevel.NONE)
     applied_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now=True)
+    # When their personal data was erased (retention after leaving, or on request).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

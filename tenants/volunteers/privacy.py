@@ -5,7 +5,7 @@ from core.privacy.registry import declare
 from tenants.volunteers.models import AvailabilityWindow, VolunteerProfile
 
 declare(VolunteerProfile,
-        public=["id"],
+        public=["id", "erased_at"],
         assigned=["postcode", "address", "lat", "lng", "cell", "area_cell"],
         staff=["user", "status", "languages", "radius_km", "travel", "max_per_week",
                "vetting_level", "applied_at", "status_changed_at", "request_types"],

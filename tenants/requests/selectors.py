@@ -1,0 +1,21 @@
+"""Reads on requests for public pages: counts only, never fit to single anyone out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from core.privacy.anonymity import suppress
+from tenants.requests.models import HelpRequest, RequestType
+
+
+def helped_lately(*, days: int = 30) -> list[tuple[RequestType, int | None]]:
+    """Requests done in the last `days`, per kind of help; a count under k is None (shown as
+    "fewer than k"), so a rare kind of help cannot point at the one person who asked."""
+    since = timezone.now() - timedelta(days=days)
+    counts = dict(HelpRequest.objects.filter(status=HelpRequest.Status.DONE, updated_at__gte=since)
+                  .order_by().values_list("type").annotate(n=Count("pk")))
+    return [(kind, suppress(counts[kind.pk])) for kind in RequestType.objects.filter(
+        pk__in=counts)]
