@@ -77,13 +77,14 @@ def _constraints(namespace: int, kinds: str):
         yield f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition};"
 
 
-def _indexes(schema: str, namespace: int):
+def _indexes(schema: str, namespace: int, only: list[str] | None = None):
     rows = _rows(
         "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "JOIN pg_class ic ON ic.oid = i.indexrelid WHERE ic.relnamespace = %s "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid "
-        "AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) ORDER BY ic.relname",
-        [namespace],
+        "AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) "
+        "AND (%s::text[] IS NULL OR ic.relname = ANY (%s::text[])) ORDER BY ic.relname",
+        [namespace, only, only],
     )
     # pg_get_indexdef() always qualifies the table: drop this schema's qualifier.
     (qualifier,) = _rows("SELECT quote_ident(%s) || '.'", [schema])[0]
@@ -194,12 +195,37 @@ def _adapt(row: tuple, json_columns: set[int]) -> tuple:
 def refresh() -> SchemaBlueprint:
     """Capture the template after migrations; keep one blueprint per migration state."""
     schema = settings.TEMPLATE_SCHEMA
+    _settle_index_expressions(schema)
     fingerprint = migration_fingerprint(schema)
     blueprint, _ = SchemaBlueprint.objects.update_or_create(
         fingerprint=fingerprint, defaults={"sql": capture(schema)}
     )
     SchemaBlueprint.objects.exclude(pk=blueprint.pk).delete()
     return blueprint
+
+
+def _settle_index_expressions(schema: str) -> None:
+    """Rebuild the template's expression and partial indexes from their own printed
+    definitions. PostgreSQL may print a predicate differently from how it was first written
+    (`type IN (...)` from a migration comes back as `= ANY (ARRAY[...]::text[])`, which
+    parses to yet another form), so only after one round trip do the template and the
+    schemas replayed from it read alike."""
+    previous = connection.tenant
+    connection.set_schema(schema, include_public=False)
+    try:
+        (namespace,) = _rows("SELECT oid FROM pg_namespace WHERE nspname = %s", [schema])[0]
+        names = [name for (name,) in _rows(
+            "SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+            "WHERE ic.relnamespace = %s AND (i.indpred IS NOT NULL OR i.indexprs IS NOT NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid)",
+            [namespace],
+        )]
+        definitions = {name: next(_indexes(schema, namespace, only=[name])) for name in names}
+        with connection.cursor() as cursor:
+            for name, definition in definitions.items():
+                cursor.execute(f"DROP INDEX {quote(name)}; {definition}")
+    finally:
+        connection.set_tenant(previous)
 
 
 def current_fingerprint() -> str:

@@ -44,6 +44,11 @@ class Group(TenantMixin):
     enabled_languages = ArrayField(models.CharField(max_length=8), default=default_languages)
     map_center_lat = models.FloatField(_("map centre latitude"))
     map_center_lng = models.FloatField(_("map centre longitude"))
+    # Coordinators and admins must sign in with a second factor (TOTP): see
+    # core.accounts.two_factor. Volunteers are never asked.
+    require_staff_2fa = models.BooleanField(
+        _("staff must use two-factor login"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     # Schemas are made by core.tenancy.provisioning, never by saving a model.

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.documents.config import storage_config
 from core.local_services import embedded_database_url
+from core.security.csp import tile_source
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BASE_DIR = REPO_ROOT
@@ -86,6 +87,8 @@ SHARED_APPS = [
     "core.audit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "mutualaid.signup",
 ]
 # Only what a group needs: 10,000 schemas multiply every table and index listed here.
@@ -94,6 +97,7 @@ TENANT_APPS = [
     "core.accounts",
     "core.audit",
     "allauth.account",
+    "allauth.mfa",  # staff's authenticators live with their accounts, in the group's schema
     "tenants.home",
     "tenants.requests",
     "tenants.volunteers",
@@ -109,6 +113,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files are the same for every host: served before any routing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above routing, so the unknown-host 404 page carries these headers too.
+    "csp.middleware.CSPMiddleware",
+    "core.security.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.tenancy.routing.GroupRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.tenancy.language.GroupLanguageMiddleware",
@@ -116,8 +124,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.accounts.two_factor.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "mutualaid.urls_group"
@@ -170,6 +178,22 @@ ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 
+# --- account security ------------------------------------------------------------------
+# Failed sign-ins: allauth's cache-based limiter rather than django-axes (no attempt tables
+# multiplied by every group schema; one limiter for passwords and two-factor codes). Keys
+# carry the group's schema and host; the adapter adds the client IP to the address.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"10/m/ip,{LOGIN_FAILURE_LIMIT}/{LOGIN_COOLOFF_MINUTES}m/key",
+}
+# Two-factor login (group setting `require_staff_2fa`, core/accounts/two_factor.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "core.accounts.mfa_adapter.MFAAdapter"
+# Accounts are made by the group (no open signup), so an unverified address is not someone
+# squatting on another's email; and a staff member told to set up 2FA must not dead-end.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+
 # Sessions and CSRF cookies are host-only: no cookie domain, so a login on one group's host
 # is never sent to another. Sessions live in each group's own schema as well.
 SESSION_COOKIE_DOMAIN = None
@@ -182,6 +206,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# HTTPS only, once a browser has seen it (every group is a subdomain of the platform's).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The origin only, never the path, to other sites; tile servers want a Referer to serve.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- cache, tasks ------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -229,6 +261,27 @@ CELERY_BEAT_SCHEDULE = {
 # Tiles are fetched by the browser; pages work (as lists, with the areas drawn) without them.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+
+# --- Content Security Policy (django-csp) and Permissions-Policy --------------------------
+# Scripts and styles only from our own static files (no inline code anywhere; Leaflet styles
+# through the CSSOM, which CSP allows); images also from the tile server and data: URIs
+# (the two-factor QR code, Leaflet's CSS). The signup view widens form-action for its
+# hand-off redirect to the new group's host (mutualaid/signup/views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", tile_source(MAP_TILE_URL)],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+PERMISSIONS_POLICY = {
+    feature: [] for feature in ("camera", "microphone", "geolocation", "payment", "usb")
+}
 
 # --- email -----------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from core.documents import views as document_files
+from core.accounts import views as accounts
 from core.tenancy import views as tenancy
 from tenants.documents import views as documents
 from tenants.home import views as home
@@ -38,6 +39,7 @@ urlpatterns = [
     path("documents/<int:document_id>/", documents.open_document, name="document_open"),
     path("documents/file/<str:token>/", document_files.serve, name="document_file"),
     path("safeguarding/", include("tenants.safeguarding.urls")),
+    path("accounts/security/", accounts.security, name="account_security"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
