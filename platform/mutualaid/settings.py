@@ -32,7 +32,8 @@ TESTING = env.bool("MUTUALAID_TESTING", default="pytest" in sys.modules)
 if PRODUCTION:
     _missing = [
         name
-        for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_DOMAIN")
+        for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_DOMAIN",
+                     "VETTING_CREDENTIALS_KEY")
         if not env.str(name, default="")
     ]
     if _missing:
@@ -104,6 +105,7 @@ TENANT_APPS = [
     "tenants.matching",
     "tenants.safeguarding",
     "tenants.documents",
+    "tenants.vetting",
 ]
 if TESTING:
     TENANT_APPS.append("core.testing.migration_probe")
@@ -250,7 +252,22 @@ GEOCODER_NOMINATIM_TIMEOUT = env.float("GEOCODER_NOMINATIM_TIMEOUT", default=3)
 NOTIFY_RING_SIZE = env.int("NOTIFY_RING_SIZE", default=5)
 NOTIFY_RING_MINUTES = env.int("NOTIFY_RING_MINUTES", default=30)
 
+# --- vetting (core/vetting adapters, tenants/vetting checks) -----------------------------
+# Encrypts each group's provider credentials; a comma-separated list rotates keys (the
+# first encrypts, all decrypt). Required in production.
+VETTING_CREDENTIALS_KEY = env.str("VETTING_CREDENTIALS_KEY",
+                                  default="dev-only-vetting-key-not-for-production")
+VETTING_REMINDER_DAYS = env.int("VETTING_REMINDER_DAYS", default=30)
+# How long a provider's clear result counts when the provider gives no expiry date.
+VETTING_VALID_DAYS = env.int("VETTING_VALID_DAYS", default=3 * 365)
+VETTING_HTTP_TIMEOUT = env.float("VETTING_HTTP_TIMEOUT", default=10)
+VETTING_CHECKR_API_URL = env.str("VETTING_CHECKR_API_URL", default="https://api.checkr.com/v1")
+VETTING_SANCTIONSSEARCH_API_URL = env.str("VETTING_SANCTIONSSEARCH_API_URL",
+                                          default="https://api.sanctionssearch.com/v2")
+# Run by `celery beat`: one dispatcher fans the daily sweep out to every group.
 CELERY_BEAT_SCHEDULE = {
+    "vetting-daily-sweep": {"task": "tenancy.dispatch_to_groups", "args": ["vetting.daily_sweep"],
+                            "schedule": 24 * 60 * 60},
     # Missed safe-and-well check-ins (tenants/safeguarding): alert coordinators within minutes.
     "safeguarding-missed-checkins": {"task": "tenancy.dispatch_to_groups",
                                      "args": ["safeguarding.alert_missed_checkins"],

@@ -40,6 +40,7 @@ urlpatterns = [
     path("documents/file/<str:token>/", document_files.serve, name="document_file"),
     path("safeguarding/", include("tenants.safeguarding.urls")),
     path("accounts/security/", accounts.security, name="account_security"),
+    path("vetting/", include("tenants.vetting.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

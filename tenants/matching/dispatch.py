@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.audit.services import record
 from core.geo.cells import SEARCH_RESOLUTION, cells_within, distance_km
 
 from tenants.matching import assignment as engine
@@ -276,16 +277,26 @@ def confirm_plan(*, pairs: list[PlannedPair], actor) -> tuple[int, int]:
 
 
 @transaction.atomic
-def assign(*, request_id: int, user_id: int, actor) -> HelpRequest:
-    """A coordinator gives a request to a volunteer, if the hard rules allow it."""
+def assign(*, request_id: int, user_id: int, actor, override_reason: str = "") -> HelpRequest:
+    """A coordinator gives a request to a volunteer, if the hard rules allow it. With
+    `override_reason`, an admin may give it to someone without the check it needs (audited);
+    anyone else giving a reason is refused."""
+    override_reason = override_reason.strip()
+    if override_reason and not getattr(actor, "is_group_admin", False):
+        raise TransitionRefused(_("Only an admin can override the vetting a request needs."))
     profile = VolunteerProfile.objects.select_for_update().select_related("user").get(
         user_id=user_id)
     request = HelpRequest.objects.select_for_update().select_related("type").get(pk=request_id)
     if request.status not in QUEUE_STATUSES:
         raise TransitionRefused(_("This request is no longer waiting for a volunteer."))
-    reason = refusal(profile, request)
+    waived = bool(override_reason) and profile.vetting_level < request.type.vetting_level
+    reason = refusal(profile, request, vetting_waived=waived)
     if reason:
         raise TransitionRefused(reason)
+    if waived:
+        record(actor=actor, action="vetting.override", target=request, reason=override_reason,
+               data={"volunteer": user_id, "has": profile.vetting_level,
+                     "needs": request.type.vetting_level})
     assigned = advance(request_id=request_id, step="assign", actor=actor, volunteer=profile.user)
     transaction.on_commit(lambda: _notify(request_id), robust=True)
     return assigned

@@ -27,13 +27,14 @@ def tasks_this_week(profile: VolunteerProfile) -> int:
     ).values("request").distinct().count()
 
 
-def refusal(profile: VolunteerProfile, request: HelpRequest):
-    """Why this volunteer may not take this request (a kind, translated sentence), or None."""
+def refusal(profile: VolunteerProfile, request: HelpRequest, *, vetting_waived: bool = False):
+    """Why this volunteer may not take this request (a kind, translated sentence), or None.
+    `vetting_waived`: an admin's audited override (dispatch.assign) skips the vetting rule."""
     if profile.status != VolunteerProfile.Status.ACTIVE:
         return _("Your volunteering is not active yet: a coordinator will approve it soon.")
     if not profile.request_types.filter(pk=request.type_id).exists():
         return _("This kind of help is not on your list. You can add it to your profile.")
-    if profile.vetting_level < request.type.vetting_level:
+    if not vetting_waived and profile.vetting_level < request.type.vetting_level:
         return _("This kind of help needs a check you have not had yet.")
     if request.type.mode == RequestType.Mode.IN_PERSON and _too_far(profile, request):
         return _("This request is further away than you said you would travel.")

@@ -27,6 +27,7 @@ def test_production_with_its_settings_starts():
         DJANGO_ENV="production", SECRET_KEY="s" * 50, DATABASE_URL="postgresql://x@db/x",
         REDIS_URL="redis://cache:6379/0", PLATFORM_DOMAIN="mutualaid.example",
         AWS_STORAGE_BUCKET_NAME="mutualaid-documents",
+        VETTING_CREDENTIALS_KEY="k" * 50,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "mutualaid.example"
