@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test install system-deps bench-provision bench-matching seed-fleet stop-db clean
+.PHONY: run test install system-deps bench-provision bench-matching bench-privacy seed-fleet stop-db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); deploy/dev/system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
@@ -31,6 +31,10 @@ bench-provision: install
 # Auto-assign 2,000 requests to 10,000 volunteers against greedy and the exact optimum.
 bench-matching: install
 	$(PY) loadtests/bench_matching.py
+
+# The privacy policy engine's cost: a volunteer's nearby list and a 10,000-row export.
+bench-privacy: install
+	$(PY) loadtests/bench_privacy.py
 
 seed-fleet: install
 	$(PY) platform/manage.py seed_fleet --groups $(or $(GROUPS),1000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,14 @@ class Group(TenantMixin):
     require_staff_2fa = models.BooleanField(
         _("staff must use two-factor login"), default=False
     )
+    # Retention: the personal data of a closed request, and of a volunteer who left, is
+    # erased this many days later (tenants.records.retention); anonymous counts stay.
+    keep_request_days = models.PositiveSmallIntegerField(
+        _("days to keep a closed request's personal data"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)])
+    keep_volunteer_days = models.PositiveSmallIntegerField(
+        _("days to keep a former volunteer's personal data"), default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)])
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     # Schemas are made by core.tenancy.provisioning, never by saving a model.

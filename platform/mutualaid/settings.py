@@ -86,6 +86,7 @@ SHARED_APPS = [
     "core.accounts",
     "core.geo",
     "core.audit",
+    "core.privacy",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -103,9 +104,10 @@ TENANT_APPS = [
     "tenants.requests",
     "tenants.volunteers",
     "tenants.matching",
+    "tenants.records",
     "tenants.safeguarding",
-    "tenants.documents",
     "tenants.vetting",
+    "tenants.documents",
 ]
 if TESTING:
     TENANT_APPS.append("core.testing.migration_probe")
@@ -272,7 +274,15 @@ CELERY_BEAT_SCHEDULE = {
     "safeguarding-missed-checkins": {"task": "tenancy.dispatch_to_groups",
                                      "args": ["safeguarding.alert_missed_checkins"],
                                      "schedule": 5 * 60},
+    # Retention (tenants/records): erase personal data each group's policy says is due.
+    "records-retention": {"task": "tenancy.dispatch_to_groups",
+                          "args": ["records.apply_retention"], "schedule": 24 * 60 * 60},
 }
+
+# --- privacy -----------------------------------------------------------------------------
+# Every area shown holds at least this many requests or households; smaller counts are
+# not published (core/privacy/anonymity.py).
+PRIVACY_MIN_COUNT = env.int("PRIVACY_MIN_COUNT", default=5)
 
 # --- maps ------------------------------------------------------------------------------
 # Tiles are fetched by the browser; pages work (as lists, with the areas drawn) without them.

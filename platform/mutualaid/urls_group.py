@@ -2,8 +2,8 @@
 
 from django.urls import include, path
 
-from core.documents import views as document_files
 from core.accounts import views as accounts
+from core.documents import views as document_files
 from core.tenancy import views as tenancy
 from tenants.documents import views as documents
 from tenants.home import views as home
@@ -36,11 +36,12 @@ urlpatterns = [
     path("dispatch/auto/", dispatch.auto_assign, name="dispatch_auto"),
     path("dispatch/new/", dispatch.log_request, name="dispatch_log"),
     path("dispatch/<int:request_id>/open/", dispatch.open_to_volunteers, name="dispatch_open"),
+    path("accounts/security/", accounts.security, name="account_security"),
     path("documents/<int:document_id>/", documents.open_document, name="document_open"),
     path("documents/file/<str:token>/", document_files.serve, name="document_file"),
-    path("safeguarding/", include("tenants.safeguarding.urls")),
-    path("accounts/security/", accounts.security, name="account_security"),
     path("vetting/", include("tenants.vetting.urls")),
+    path("safeguarding/", include("tenants.safeguarding.urls")),
+    path("records/", include("tenants.records.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

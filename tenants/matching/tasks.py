@@ -3,7 +3,12 @@ from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.privacy.engine import Viewer, show
 from core.tenancy.tasks import group_task
+
+
+# What an email about a request may say (volunteer-level fields only).
+EMAIL_FIELDS = ("type", "description")
 
 
 @group_task(name="matching.notify_assigned")
@@ -17,12 +22,17 @@ def notify_assigned(request_id: int) -> bool:
         return False
     group = connection.tenant
     language = volunteer.preferred_language or group.default_language
+    # Email is not a safe channel: only what any volunteer may see goes in it; the person's
+    # details wait behind the login, on the tasks page (the policy engine decides both).
+    shown = show(Viewer.of(volunteer), request, why="assignment email", fields=EMAIL_FIELDS)
     with translation.override(language):
         send_mail(
             subject=_("%(group)s: a request for you") % {"group": group.name},
             message=_("Hello %(name)s,\n\nYou have been given a request: %(type)s.\n"
+                      "%(what)s\n"
                       "See the details on your tasks page: %(url)s\n\nThank you!") % {
-                "name": volunteer.get_short_name(), "type": request.type.name,
+                "name": volunteer.get_short_name(), "type": shown.type.name,
+                "what": shown.description or "",
                 "url": f"https://{group.get_primary_domain().domain}/volunteer/tasks/",
             },
             from_email=None, recipient_list=[volunteer.email],

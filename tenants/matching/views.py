@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.geo.cells import describe_cell, fuzzed_cell
-from tenants.matching.selectors import my_tasks, nearby_open_requests
+from tenants.matching.selectors import my_past_tasks, my_tasks, nearby_open_requests
 from tenants.matching.services import claim_request, start_task, unclaim_request
 from tenants.requests.models import HelpRequest
 from tenants.requests.services import TransitionRefused, advance
@@ -89,7 +89,8 @@ def claim(request, request_id: int):
 @login_required
 def tasks(request):
     _profile(request)
-    return render(request, "matching/tasks.html", {"tasks": my_tasks(user=request.user)})
+    return render(request, "matching/tasks.html", {"tasks": my_tasks(user=request.user),
+                                                   "past": my_past_tasks(user=request.user)})
 
 
 @login_required

@@ -108,14 +108,17 @@ def requests_csv(*, viewer: Viewer, policy: bool = True) -> Iterator[str]:
     """The group's requests as CSV lines, newest first, through the policy: a column the
     viewer may not see comes out empty; one audit row names what was revealed.
     (`policy=False`: the same code without the policy, for the benchmark only.)"""
-    records = list(HelpRequest.objects.select_related("type").order_by("-pk"))
-    rows = show_many(viewer, records, why="requests export", fields=EXPORT_FIELDS) \
-        if policy else records
+    records = list(HelpRequest.objects.select_related("type", "volunteer").order_by("-pk"))
+    if policy:
+        rows = (shown.values(EXPORT_FIELDS) for shown in show_many(
+            viewer, records, why="requests export", fields=EXPORT_FIELDS))
+    else:
+        rows = ([getattr(record, name) for name in EXPORT_FIELDS] for record in records)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
-    for row in rows:
-        writer.writerow([_cell(getattr(row, name)) for name in EXPORT_FIELDS])
+    for values in rows:
+        writer.writerow([_cell(value) for value in values])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -51,14 +51,22 @@ def welcome(request):
     return render(request, "volunteers/welcome.html", {"profile": profile})
 
 
+# What the roster shows of each volunteer.
+ROSTER_FIELDS = ("user", "status", "request_types", "radius_km", "vetting_level")
+
+
 @coordinators_only
 def roster(request):
     """Coordinators: volunteers by status, with the moves each can take."""
     from tenants.volunteers.models import VolunteerProfile
 
-    profiles = (VolunteerProfile.objects.select_related("user").prefetch_related("request_types")
-                .order_by("status", "user__name"))
-    return render(request, "volunteers/roster.html", {"profiles": profiles, "moves": MOVES})
+    from core.privacy.engine import Viewer, show_many
+
+    profiles = list(VolunteerProfile.objects.select_related("user")
+                    .prefetch_related("request_types").order_by("status", "user__name"))
+    shown = show_many(Viewer.of(request.user), profiles, why="volunteer roster",
+                      fields=ROSTER_FIELDS)
+    return render(request, "volunteers/roster.html", {"profiles": shown, "moves": MOVES})
 
 
 @coordinators_only

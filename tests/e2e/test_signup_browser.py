@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
-CHECKLIST = ["email", "request_types", "forms", "languages", "team"]
+CHECKLIST = ["email", "request_types", "forms", "languages", "retention", "team"]
 
 
 def open_signup(page, live_server_url) -> None:
@@ -75,7 +75,7 @@ def test_signup_lands_the_admin_on_the_checklist_of_their_own_host(page, live_se
     assert page.url == setup_url
     expect(page.locator("h1")).to_contain_text("Welcome to Brixton Helpers")
     items = checklist.locator("li[data-item]")
-    expect(items).to_have_count(5)
+    expect(items).to_have_count(len(CHECKLIST))
     assert [item.get_attribute("data-item") for item in items.all()] == CHECKLIST
 
     # The session is host-only: set for the group's host, never for all of *.localhost.

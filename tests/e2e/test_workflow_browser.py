@@ -282,7 +282,11 @@ def test_a_volunteer_claims_a_nearby_request_and_marks_it_done(page, live_server
 
         task.get_by_role("button", name="Mark done").click()
         page.wait_for_url(group_url(live_server_url, "/volunteer/tasks/"))
-        expect(page.locator(f"li[data-request='{request.pk}']")).to_have_count(0)
+        # Done: it leaves the live list, and its person's details leave the volunteer's screen.
+        expect(page.locator(f"ul.requests:not(.past) li[data-request='{request.pk}']")
+               ).to_have_count(0)
+        expect(page.locator(f"ul.past li[data-request='{request.pk}']")).to_contain_text("Done")
+        assert person not in page.content() and phone not in page.content()
         with in_alpha_schema():
             done = HelpRequest.objects.get(pk=request.pk)
         assert (done.status, done.volunteer_id) == ("done", volunteer.user_id)

@@ -73,7 +73,31 @@ def seed_demo_activity(*, near: tuple[float, float], coordinator: User) -> bool:
         )
         if i % 6 != 5:  # most are triaged into the open queue
             advance(request_id=request.pk, step="open", actor=coordinator)
+    _victors_tasks(near=near, coordinator=coordinator, types=types)
     return True
+
+
+def _victors_tasks(*, near, coordinator: User, types) -> None:
+    """The demo volunteer's own requests, one at each stage, to show how much of a request a
+    volunteer sees: open (what and roughly where), assigned to them (who, where, how to get
+    in, while it is live), done (the details are gone again)."""
+    victor = User.objects.filter(email="volunteer@demo.example.org").first()
+    if victor is None:
+        return
+    lat, lng = near[0] + 0.004, near[1] - 0.006
+    for stage, steps in (("open", ["open"]), ("live", ["open", "assign"]),
+                         ("done", ["open", "assign", "complete"])):
+        request, _ = submit_request(
+            fields={"type": types["shopping"],
+                    "description": f"Weekly shop for Mrs Okafor ({stage})",
+                    "person_name": "Grace Okafor (demo)", "person_phone": "07700 900123",
+                    "address": "12 Demo Gardens", "postcode": "SW1A 1AA",
+                    "access_notes": "Side door; ring twice", "keysafe_code": "4721",
+                    "lat": lat, "lng": lng, "cell": cell_for(lat, lng)},
+            submission_key=uuid.uuid4(), channel="phone", logged_by=coordinator)
+        for step in steps:
+            advance(request_id=request.pk, step=step, actor=coordinator,
+                    volunteer=victor if step == "assign" else None)
 
 
 def add_demo_volunteer(*, name: str, email: str, password: str, near: tuple[float, float],
