@@ -302,6 +302,15 @@ def assign(*, request_id: int, user_id: int, actor, override_reason: str = "") -
     return assigned
 
 
+def unvetted_candidates(request: HelpRequest, *, limit: int = 20) -> list[VolunteerProfile]:
+    """Active volunteers who do this kind of help but lack the check it needs: whom an admin
+    could give it to with an override."""
+    return list(VolunteerProfile.objects.filter(
+        status=VolunteerProfile.Status.ACTIVE, request_types=request.type,
+        vetting_level__lt=request.type.vetting_level,
+    ).select_related("user").order_by("user__name")[:limit])
+
+
 def _notify(request_id: int) -> None:
     from tenants.matching.tasks import notify_assigned
 

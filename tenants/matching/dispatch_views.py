@@ -36,12 +36,15 @@ def queue(request):
 def assign(request, request_id: int):
     try:
         dispatch.assign(request_id=request_id, user_id=int(request.POST.get("volunteer", 0)),
-                        actor=request.user)
+                        actor=request.user,
+                        override_reason=request.POST.get("override_reason", "")[:200])
         messages.success(request, _("Assigned. The volunteer has been emailed."))
     except (TransitionRefused, HelpRequest.DoesNotExist, ValueError) as refused:
         messages.info(request, getattr(refused, "message", _("That volunteer cannot take it.")))
     except dispatch.VolunteerProfile.DoesNotExist:
         messages.info(request, _("That volunteer cannot take it."))
+    if request.POST.get("back") == "request":
+        return redirect("dispatch_request", request_id=request_id)
     return redirect("dispatch_queue")
 
 
@@ -128,6 +131,9 @@ def request_page(request, request_id: int, *, location_form=None, close_form=Non
         "help_request": show(Viewer.of(request.user), help_request, why="request page"),
         "events": events,
         "can_close": help_request.status in OPEN_TO_END,
+        "unvetted": (dispatch.unvetted_candidates(help_request)
+                     if request.user.is_group_admin
+                     and help_request.status in dispatch.QUEUE_STATUSES else []),
         "suggestions": (dispatch.suggestions(help_request, limit=5)
                         if help_request.status in dispatch.QUEUE_STATUSES else []),
         "location_form": location_form or LocationForm(prefix="where", initial={

@@ -118,3 +118,37 @@ def test_every_change_leaves_an_audit_row_naming_who(in_alpha, lost_request):
     assert rows == [("request.submit", "system"),
                     ("request.open", in_alpha.coordinator_email),
                     ("request.cancel", in_alpha.coordinator_email)]
+
+
+def test_admins_can_assign_without_the_check_from_the_page_with_a_reason(client, in_alpha):
+    from datetime import time
+
+    from tenants.volunteers.services import Registration, move_volunteer, register_volunteer
+
+    profile = register_volunteer(registration=Registration(
+        name="Gran Ma", email="gran@example.org", password=PASSWORD,
+        request_type_codes=["childcare"], availability=[(0, time(9), time(17))]))
+    move_volunteer(profile_id=profile.pk, move="approve", actor=None)
+    childcare, _ = submit_request(
+        fields={"type": RequestType.objects.get(code="childcare"), "description": "School run",
+                "person_name": "Ola", "person_phone": "1"},
+        submission_key=uuid.uuid4(), channel="phone")
+    login(client, in_alpha, in_alpha.coordinator_email)
+    page = client.get(f"/dispatch/{childcare.pk}/", HTTP_HOST=in_alpha.host)
+    assert "Assign anyway" not in page.content.decode()  # coordinators: no override
+    client.logout()
+    login(client, in_alpha, in_alpha.admin_email)
+    page = client.get(f"/dispatch/{childcare.pk}/", HTTP_HOST=in_alpha.host).content.decode()
+    assert "Assign anyway" in page and "Gran Ma" in page
+    without = client.post(f"/dispatch/{childcare.pk}/assign/",
+                          {"volunteer": profile.user_id, "back": "request"},
+                          HTTP_HOST=in_alpha.host, follow=True)
+    assert "needs a check" in without.content.decode()
+    assert HelpRequest.objects.get(pk=childcare.pk).volunteer_id is None
+    client.post(f"/dispatch/{childcare.pk}/assign/",
+                {"volunteer": profile.user_id, "back": "request",
+                 "override_reason": "Their grandmother, known to us"}, HTTP_HOST=in_alpha.host)
+    assigned = HelpRequest.objects.get(pk=childcare.pk)
+    assert (assigned.status, assigned.volunteer_id) == ("assigned", profile.user_id)
+    assert AuditEntry.objects.get(action="vetting.override").reason == \
+        "Their grandmother, known to us"
