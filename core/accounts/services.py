@@ -20,3 +20,16 @@ def create_member(*, email: str, name: str, role: str, password: str | None) -> 
     user = User.objects.create_user(email, password, name=name, role=role)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
     return user
+
+
+@transaction.atomic
+def set_preferred_language(*, user: User, language: str) -> User:
+    """The language a member reads pages and emails in (one of settings.LANGUAGES)."""
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return user

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the project needs and installs itself when it can (root with apt):
 #   venv  -> python3-venv (Debian's Python ships without ensurepip), for `make install`
-#   test  -> chromium (browser tests) and redis-server (the Celery broker in task tests,
-#            when REDIS_URL is unset)
+#   test  -> chromium (browser tests), redis-server (the Celery broker in task tests,
+#            when REDIS_URL is unset) and gettext (the catalogue test extracts every string)
 # Where it cannot install them it says so and carries on: the tests that need them are then
 # skipped with that reason (under CI=true they fail instead).
 set -uo pipefail
@@ -16,6 +16,7 @@ case "${1:-test}" in
     if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
       missing+=(redis-server)
     fi
+    command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
     ;;
 esac
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -123,10 +123,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.tenancy.routing.GroupRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.tenancy.language.GroupLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in member's preferred language counts.
+    "core.tenancy.language.GroupLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.accounts.two_factor.StaffTwoFactorMiddleware",

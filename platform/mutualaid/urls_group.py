@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from core.accounts import views as accounts
 from core.documents import views as document_files
+from core.tenancy import language
 from core.tenancy import views as tenancy
 from tenants.documents import views as documents
 from tenants.home import views as home
@@ -43,5 +44,5 @@ urlpatterns = [
     path("safeguarding/", include("tenants.safeguarding.urls")),
     path("records/", include("tenants.records.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
 ]

@@ -2,10 +2,11 @@
 
 from django.urls import include, path
 
+from core.tenancy import language
 from mutualaid.signup import views as signup
 
 urlpatterns = [
     path("", signup.home, name="home"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
 ]

@@ -237,3 +237,35 @@ def test_mo_is_compiled_from_the_current_po(entries):
     assert not problems, (
         f"django.mo is out of date with django.po ({COMPILE_HINT}):\n" + "\n".join(problems)
     )
+
+
+# makemessages' scope (as in platform/mutualaid/locale/README.md): the product's code only.
+IGNORED = [".venv", ".var", "tests", "loadtests", "deploy", "core/testing"]
+
+
+def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
+    """Extract the strings afresh (Django's makemessages, in a copy of the source tree, so the
+    real catalogue is never touched) and fail on any the committed catalogue does not
+    translate: a string added without running makemessages is caught here."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("xgettext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs gettext's xgettext (deploy/dev/system-deps.sh installs it)")
+        pytest.skip("gettext's xgettext is not installed (deploy/dev/system-deps.sh)")
+    copy = tmp_path / "src"
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(
+        ".git", ".venv", ".var", "__pycache__", "node_modules", "*.mo"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mutualaid.settings",
+           "PYTHONPATH": os.pathsep.join([str(copy), str(copy / "platform")])}
+    ignore = [f"--ignore={path}" for path in IGNORED]
+    subprocess.run([sys.executable, "-m", "django", "makemessages", "-l", "es", *ignore],
+                   cwd=copy, env=env, check=True, capture_output=True)
+    fresh = parse_po(copy / PO.relative_to(REPO))
+    missing = [e.label() for e in fresh if not e.is_header
+               and (not e.msgstr.get(0) or "fuzzy" in e.flags)]
+    assert not missing, ("strings missing from the Spanish catalogue (run makemessages, "
+                         "translate, compilemessages):\n" + "\n".join(missing))
