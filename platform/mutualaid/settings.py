@@ -108,6 +108,7 @@ TENANT_APPS = [
     "tenants.safeguarding",
     "tenants.vetting",
     "tenants.documents",
+    "tenants.team",
 ]
 if TESTING:
     TENANT_APPS.append("core.testing.migration_probe")
@@ -279,6 +280,9 @@ CELERY_BEAT_SCHEDULE = {
     "records-retention": {"task": "tenancy.dispatch_to_groups",
                           "args": ["records.apply_retention"], "schedule": 24 * 60 * 60},
 }
+
+# --- team (tenants/team): how long an emailed invitation link works ---------------------
+TEAM_INVITATION_DAYS = env.int("TEAM_INVITATION_DAYS", default=14)
 
 # --- privacy -----------------------------------------------------------------------------
 # Every area shown holds at least this many requests or households; smaller counts are

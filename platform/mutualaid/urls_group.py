@@ -43,6 +43,7 @@ urlpatterns = [
     path("vetting/", include("tenants.vetting.urls")),
     path("safeguarding/", include("tenants.safeguarding.urls")),
     path("records/", include("tenants.records.urls")),
+    path("team/", include("tenants.team.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language.set_language, name="set_language"),
 ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from tenants.team.selectors import team_started
+
 
 @dataclass(frozen=True)
 class ChecklistItem:
@@ -46,7 +48,7 @@ def setup_checklist(*, user) -> list[ChecklistItem]:
         ),
         ChecklistItem(
             "team", _("Invite your team"),
-            _("Add coordinators and volunteers by email."), False,
+            _("Add coordinators and volunteers by email."), team_started(), "/team/",
         ),
     ]
 
