@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from core.accounts.limits import ensure_room_for
 from core.accounts.models import User
 
 
@@ -17,6 +18,7 @@ def create_member(*, email: str, name: str, role: str, password: str | None) -> 
 
     if role not in User.Role.values:
         raise ValueError(f"unknown role {role!r}")
+    ensure_room_for(role)  # the plan's coordinator limit (LimitReached)
     user = User.objects.create_user(email, password, name=name, role=role)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
     return user

@@ -137,6 +137,7 @@ from core.testing.browser import browser, live_server_url, page  # noqa: E402, F
 from core.testing.worker import celery_worker  # noqa: E402,F401
 from core.testing.vetting_providers import _vetting_server, vetting_providers  # noqa: E402,F401
 from core.testing.s3 import local_documents, s3_documents, s3_server  # noqa: E402,F401
+from core.testing.stripe_server import _stripe_server, stripe_server  # noqa: E402,F401
 
 
 @pytest.fixture

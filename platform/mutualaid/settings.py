@@ -87,6 +87,7 @@ SHARED_APPS = [
     "core.geo",
     "core.audit",
     "core.privacy",
+    "billing",  # public schema: billing accounts, Stripe events, sponsors
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -132,6 +133,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.accounts.two_factor.StaffTwoFactorMiddleware",
+    # A group suspended for non-payment reads but does not write (READ_ONLY_ALLOWED_PATHS).
+    "core.tenancy.readonly.ReadOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "mutualaid.urls_group"
@@ -151,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.tenancy.context.current_group",
+                "core.tenancy.context.plan_notice",
             ],
         },
     }
@@ -279,10 +283,36 @@ CELERY_BEAT_SCHEDULE = {
     # Retention (tenants/records): erase personal data each group's policy says is due.
     "records-retention": {"task": "tenancy.dispatch_to_groups",
                           "args": ["records.apply_retention"], "schedule": 24 * 60 * 60},
+    # Billing (billing/, public schema, no fan-out): grace periods, cancelled periods and
+    # sponsorships that end, sponsors' warnings, webhook events left unprocessed.
+    "billing-daily-sweep": {"task": "billing.daily_sweep", "schedule": 24 * 60 * 60},
 }
 
 # --- team (tenants/team): how long an emailed invitation link works ---------------------
 TEAM_INVITATION_DAYS = env.int("TEAM_INVITATION_DAYS", default=14)
+
+# --- billing (billing/): Stripe behind one seam (billing/stripe_api.py) ------------------
+# No secret key: billing is off, the billing page says so, and every group is on the free
+# plan (`make run` needs no Stripe account). README: "Billing: connecting a real Stripe account".
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_PRICE_COMMUNITY = env.str("STRIPE_PRICE_COMMUNITY", default="")
+STRIPE_PRICE_NETWORK = env.str("STRIPE_PRICE_NETWORK", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=20)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+if PRODUCTION and STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY is set: set STRIPE_WEBHOOK_SECRET too")
+# Days a group whose payment failed keeps working before it becomes read-only.
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=14)
+# Admins are emailed this many days before their sponsorship ends (each once).
+BILLING_SPONSOR_WARNING_DAYS = env.list("BILLING_SPONSOR_WARNING_DAYS", cast=int,
+                                        default=[30, 7])
+# What a read-only (suspended) group still accepts POSTs to: asking for help, accounts
+# (sign in and out, password reset, two-factor), the language switcher, paying again,
+# providers' webhooks, and a person's data (finding, exporting, erasing it is their right).
+READ_ONLY_ALLOWED_PATHS = ["/ask/", "/accounts/", "/i18n/setlang/", "/billing/",
+                           "/vetting/webhooks/", "/records/person/"]
 
 # --- privacy -----------------------------------------------------------------------------
 # Every area shown holds at least this many requests or households; smaller counts are

@@ -44,6 +44,7 @@ urlpatterns = [
     path("safeguarding/", include("tenants.safeguarding.urls")),
     path("records/", include("tenants.records.urls")),
     path("team/", include("tenants.team.urls")),
+    path("billing/", include("billing.urls_group")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language.set_language, name="set_language"),
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -21,16 +21,19 @@ from core.documents.filetypes import FileType, detect, named_type
 from core.documents.links import signed_url
 from core.documents.storage import documents_storage
 from core.errors import Refused
+from core.tenancy.entitlements import ensure_room
 from tenants.documents.models import Document
 
 
 def store_document(*, uploaded_file: UploadedFile, kind: str, owner: User | None,
                    uploaded_by: User) -> Document:
     """Keep an upload (PDF, JPEG or PNG, at most DOCUMENTS_MAX_BYTES) about `owner`.
-    Refused, with a reason for the uploader, when it is too big, empty or not such a file."""
+    Refused, with a reason for the uploader, when it is too big, empty, not such a file or
+    past the plan's storage limit."""
     if kind not in Document.Kind.values:
         raise ValueError(f"unknown document kind {kind!r}")
     file_type = _check(uploaded_file)
+    ensure_room(connection.tenant, "storage_mb", adding=uploaded_file.size)  # LimitReached
     storage = documents_storage()
     # Only the extension of this name is kept: the key is random, under the group's prefix.
     key = storage.save(f"upload{file_type.extension}", uploaded_file)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.accounts.decorators import coordinators_only
 from core.errors import Refused
 from core.privacy.engine import Viewer, show
+from core.tenancy.entitlements import refusal_html
 from core.vetting import registry
 from core.vetting.providers.base import BadSignature
 from tenants.documents.models import Document
@@ -71,7 +72,7 @@ def verify(request, check_id: int):
                     delete_document(document=scan, actor=request.user)
                 raise
         except Refused as refused:
-            form.add_error(None, refused.message)
+            form.add_error(None, refusal_html(refused, request.user))  # plans link if full
         else:
             messages.success(request, _("Recorded."))
             return redirect("vetting_checks", profile_id=check.profile_id)

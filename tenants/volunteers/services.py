@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import User
 from core.accounts.services import create_member
 from core.audit.services import record
 from core.errors import Refused
+from core.tenancy.entitlements import ensure_room
 from core.geo.cells import SEARCH_RESOLUTION, cell_for
 from tenants.requests.models import RequestType
 from tenants.volunteers.models import AvailabilityWindow, VolunteerProfile
@@ -72,7 +73,8 @@ def register_volunteer(*, registration: Registration) -> VolunteerProfile:
 
 @transaction.atomic
 def move_volunteer(*, profile_id: int, move: str, actor) -> VolunteerProfile:
-    """approve / pause / resume / leave. Raises VolunteerStatusRefused."""
+    """approve / pause / resume / leave. Raises VolunteerStatusRefused, or LimitReached when
+    the plan has no room for another active volunteer."""
     allowed_from, to = MOVES[move]
     profile = VolunteerProfile.objects.select_for_update().get(pk=profile_id)
     if profile.status not in allowed_from:
@@ -80,6 +82,8 @@ def move_volunteer(*, profile_id: int, move: str, actor) -> VolunteerProfile:
             _("This volunteer is %(status)s; that change is not possible.")
             % {"status": profile.get_status_display()}
         )
+    if to == V.ACTIVE:  # approve, resume: the plan's active-volunteer limit
+        ensure_room(connection.tenant, "active_volunteers")
     previous, profile.status = profile.status, to
     profile.save(update_fields=["status", "status_changed_at"])
     record(actor=actor, action=f"volunteer.{move}", target=profile,

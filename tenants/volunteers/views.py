@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 
 from tenants.volunteers.forms import VolunteerSignupForm
 from core.accounts.decorators import coordinators_only
+from core.errors import Refused
+from core.tenancy.entitlements import refusal_html
 from tenants.volunteers.models import VolunteerProfile
 from tenants.volunteers.services import (
-    MOVES, Registration, VolunteerStatusRefused, locate_home, move_volunteer, register_volunteer,
+    MOVES, Registration, locate_home, move_volunteer, register_volunteer,
 )
 
 
@@ -76,8 +78,8 @@ def move(request, profile_id: int, move: str):
         raise Http404
     try:
         move_volunteer(profile_id=profile_id, move=move, actor=request.user)
-    except VolunteerStatusRefused as refused:
-        messages.info(request, refused.message)
+    except Refused as refused:  # not possible now, or the plan's limit (with a plans link)
+        messages.info(request, refusal_html(refused, request.user))
     except VolunteerProfile.DoesNotExist:
         raise Http404 from None
     return redirect("volunteer_roster")
