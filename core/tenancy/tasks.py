@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from core.observability.context import group_context
 from core.tenancy.models import Group
 
 SCHEMA_HEADER = "group_schema"
@@ -40,7 +41,8 @@ class GroupTask(Task):
         previous = connection.tenant
         connection.set_tenant(group)
         try:
-            return super().__call__(*args, **kwargs)
+            with group_context(group.slug):  # logs and Sentry events name the group
+                return super().__call__(*args, **kwargs)
         finally:
             connection.set_tenant(previous)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.documents.config import storage_config
 from core.local_services import embedded_database_url
+from core.observability.logging import logging_config
 from core.security.csp import tile_source
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -116,6 +117,10 @@ if TESTING:
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
+    # First: request id and latency for everything below; then health probes, which answer
+    # on any host (a pod's IP too) before security redirects and routing (core/observability).
+    "core.observability.middleware.RequestObservationMiddleware",
+    "core.observability.middleware.HealthEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are the same for every host: served before any routing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -124,6 +129,7 @@ MIDDLEWARE = [
     "core.security.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.tenancy.routing.GroupRoutingMiddleware",
+    "core.observability.middleware.GroupContextMiddleware",  # the group into logs and Sentry
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -396,9 +402,22 @@ if not PRODUCTION:
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# --- observability (core/observability): logs, Sentry, Prometheus ------------------------
+# Log lines carry the request id and the group; `json` writes one JSON object a line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="WARNING"), fmt=LOG_FORMAT)
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV)
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+RELEASE = env.str("RELEASE", default="")  # unset: the git sha, where there is a checkout
+if SENTRY_DSN:
+    from core.observability.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=RELEASE,
+                traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
+# /metrics needs `Authorization: Bearer <METRICS_TOKEN>` when it is set.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Must also be in the process's environment (prometheus_client reads it at import).
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)

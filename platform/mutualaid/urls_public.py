@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from core.observability.metrics import metrics_view
 from core.tenancy import language
 from mutualaid.signup import views as signup
 
@@ -10,4 +11,6 @@ urlpatterns = [
     path("", include("billing.urls_platform")),  # Stripe's webhook, operators' sponsors
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language.set_language, name="set_language"),
+    # Prometheus; /healthz and /readyz answer on every host (core.observability.middleware).
+    path("metrics", metrics_view, name="metrics"),
 ]

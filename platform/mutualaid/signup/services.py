@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.observability import metrics
 from core.tenancy.provisioning import (
     AdminSpec, GroupSpec, Provisioning, SlugTaken, hash_password_soon, provision_group,
 )
@@ -34,8 +36,10 @@ def sign_up_group(*, data) -> Signup:
     password_hash = hash_password_soon(password) if 0 < len(password) <= 128 else None
     form = SignupForm(data)
     if not form.is_valid():
+        metrics.observe_signup("invalid")
         return Signup(form, None)
     d = form.cleaned_data
+    started = time.perf_counter()
     try:
         result = provision_group(
             spec=GroupSpec(
@@ -47,6 +51,8 @@ def sign_up_group(*, data) -> Signup:
             password_hash=password_hash,
         )
     except SlugTaken:
+        metrics.observe_signup("taken")
         form.add_error("slug", _("This address was taken a moment ago. Please choose another."))
         return Signup(form, None)
+    metrics.observe_signup("created", seconds=time.perf_counter() - started)
     return Signup(form, result)

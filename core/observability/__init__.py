@@ -1,0 +1,1 @@
+"""Errors (Sentry), metrics (Prometheus), health endpoints and structured logs. See README."""
