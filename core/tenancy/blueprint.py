@@ -186,10 +186,14 @@ def _copy_rows(schema: str, table_oid: int, table: str):
 
 
 def _adapt(row: tuple, json_columns: set[int]) -> tuple:
+    import json
+
     from psycopg.types.json import Jsonb
 
-    return tuple(Jsonb(v) if i in json_columns and v is not None else v
-                 for i, v in enumerate(row))
+    # Django's psycopg 3 backend reads json/jsonb as their text: parse it, or Jsonb would
+    # store the text itself as one JSON string ('{}' -> '"{}"').
+    return tuple(Jsonb(json.loads(v) if isinstance(v, str) else v)
+                 if i in json_columns and v is not None else v for i, v in enumerate(row))
 
 
 def refresh() -> SchemaBlueprint:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_tenants.models import DomainMixin, TenantMixin
 
+from core.tenancy import branding
 from core.tenancy.entitlements import FREE_PLAN
 
 
@@ -58,6 +59,14 @@ class Group(TenantMixin):
     keep_volunteer_days = models.PositiveSmallIntegerField(
         _("days to keep a former volunteer's personal data"), default=365,
         validators=[MinValueValidator(1), MaxValueValidator(3650)])
+    # Branding (core.tenancy.branding): on the row routing already caches, so every page
+    # gets them without a query. Blank means the platform's own look and wording.
+    brand_accent = models.CharField(_("accent colour"), max_length=7, blank=True)
+    brand_logo_key = models.CharField(max_length=200, blank=True)  # in the documents storage
+    brand_logo_type = models.CharField(max_length=20, blank=True)
+    welcome_texts = models.JSONField(default=dict, blank=True)  # {language: text}
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     # Schemas are made by core.tenancy.provisioning, never by saving a model.
@@ -75,6 +84,14 @@ class Group(TenantMixin):
     @property
     def slug(self) -> str:
         return self.schema_name
+
+    @property
+    def logo_url(self) -> str:
+        return branding.logo_url(self)
+
+    @property
+    def theme_url(self) -> str:
+        return branding.theme_url(self)
 
 
 class Domain(DomainMixin):

@@ -4,9 +4,11 @@ from django.urls import include, path
 
 from core.accounts import views as accounts
 from core.documents import views as document_files
+from core.tenancy import branding_views as branding
 from core.tenancy import language
 from core.tenancy import views as tenancy
 from tenants.documents import views as documents
+from tenants.home import setup_views as home_setup
 from tenants.home import views as home
 from tenants.matching import dispatch_views as dispatch
 from tenants.matching import views as matching
@@ -16,6 +18,11 @@ from tenants.volunteers import views as volunteers
 urlpatterns = [
     path("", home.home, name="home"),
     path("setup/", home.setup, name="setup"),
+    path("setup/types/", include("tenants.requests.type_urls")),
+    path("setup/languages/", home_setup.languages, name="setup_languages"),
+    path("setup/branding/", home_setup.branding, name="setup_branding"),
+    path("branding/logo", branding.logo, name="branding_logo"),
+    path("branding/theme.css", branding.theme_css, name="branding_theme"),
     path("welcome/<str:token>/", tenancy.welcome, name="welcome"),
     path("ask/", requests.ask, name="ask"),
     path("ask/thanks/", requests.thanks, name="ask_thanks"),

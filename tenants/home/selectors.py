@@ -31,7 +31,8 @@ def setup_checklist(*, user) -> list[ChecklistItem]:
         ),
         ChecklistItem(
             "request_types", _("Choose the kinds of help you offer"),
-            _("Shopping, prescriptions, befriending calls, lifts and more."), False,
+            _("Shopping, prescriptions, befriending calls, lifts and more."),
+            _saved("request_type."), "/setup/types/",
         ),
         ChecklistItem(
             "forms", _("Adjust your request and volunteer forms"),
@@ -39,7 +40,13 @@ def setup_checklist(*, user) -> list[ChecklistItem]:
         ),
         ChecklistItem(
             "languages", _("Pick your languages"),
-            _("Offer your pages in English, Spanish or both."), False,
+            _("Offer your pages in English, Spanish or both."),
+            _saved("group.languages"), "/setup/languages/",
+        ),
+        ChecklistItem(
+            "branding", _("Make it look like your group"),
+            _("Your logo, colour, welcome words and how to reach you."),
+            _saved("group.branding"), "/setup/branding/",
         ),
         ChecklistItem(
             "retention", _("Decide how long you keep personal data"),
@@ -58,3 +65,24 @@ def _retention_chosen() -> bool:
     from core.audit.models import AuditEntry
 
     return AuditEntry.objects.filter(action="group.retention").exists()
+
+
+def _saved(action: str) -> bool:
+    """Done once an admin has saved that page (an audit row with this action, or under it
+    when `action` ends with a dot)."""
+    from core.audit.models import AuditEntry
+
+    entries = AuditEntry.objects.exclude(actor=None)
+    if action.endswith("."):
+        return entries.filter(action__startswith=action).exists()
+    return entries.filter(action=action).exists()
+
+
+def welcome_text(group) -> str:
+    """The group's welcome in the page's language, else its default language's; "" when it
+    wrote none (the page then says the standard sentence). Only languages offered count."""
+    from core.localized import pick
+
+    texts = {code: text for code, text in (group.welcome_texts or {}).items()
+             if code in group.enabled_languages}
+    return pick(texts, default_language=group.default_language)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from tenants.home.selectors import setup_checklist
+from tenants.home.selectors import setup_checklist, welcome_text
 
 
 def home(request):
@@ -14,7 +14,8 @@ def home(request):
     from tenants.requests.selectors import helped_lately
 
     return render(request, "home/home.html", {"helped": helped_lately(),
-                                              "k": settings.PRIVACY_MIN_COUNT})
+                                              "k": settings.PRIVACY_MIN_COUNT,
+                                              "welcome": welcome_text(request.group)})
 
 
 @login_required

@@ -31,7 +31,7 @@ def notify_assigned(request_id: int) -> bool:
             message=_("Hello %(name)s,\n\nYou have been given a request: %(type)s.\n"
                       "%(what)s\n"
                       "See the details on your tasks page: %(url)s\n\nThank you!") % {
-                "name": volunteer.get_short_name(), "type": shown.type.name,
+                "name": volunteer.get_short_name(), "type": shown.type.label,
                 "what": shown.description or "",
                 "url": f"https://{group.get_primary_domain().domain}/volunteer/tasks/",
             },
@@ -74,7 +74,7 @@ def _tell(user, request, km) -> None:
             subject=_("%(group)s: someone near you needs help") % {"group": group.name},
             message=_("Hello %(name)s,\n\nA new request: %(type)s, %(distance)s.\n"
                       "If you can help, claim it here: %(url)s\n\nThank you!") % {
-                "name": user.get_short_name(), "type": request.type.name,
+                "name": user.get_short_name(), "type": request.type.label,
                 "distance": distance,
                 "url": f"https://{group.get_primary_domain().domain}/volunteer/nearby/",
             },

@@ -63,7 +63,7 @@ def _with(request, **changes) -> str:
 def _map_data(profile: VolunteerProfile, rows) -> dict:
     """What the map draws: areas (cells), never points; the list stays the page's content."""
     areas = [
-        {"id": row.id, "label": f"{row.type.icon} {row.type.name}",
+        {"id": row.id, "label": f"{row.type.icon} {row.type.label}",
          "outline": describe_cell(row.area).boundary}
         for row in rows if row.area
     ]

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.localized import pick
+
 
 class VettingLevel(models.IntegerChoices):
     NONE = 0, _("None")
@@ -23,7 +25,8 @@ class RequestType(models.Model):
         REMOTE = "remote", _("Remote")
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80)  # in the default language; the fallback
+    names = models.JSONField(default=dict, blank=True)  # {language: name}, see core.localized
     icon = models.CharField(_("icon"), max_length=8)
     mode = models.CharField(_("in person or remote"), max_length=10, choices=Mode.choices)
     vetting_level = models.PositiveSmallIntegerField(
@@ -37,7 +40,12 @@ class RequestType(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the page's (or email's) language, else the default's."""
+        return pick(self.names, fallback=self.name)
 
 
 class LocationStatus(models.TextChoices):

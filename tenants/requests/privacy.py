@@ -8,8 +8,8 @@ from core.privacy.registry import declare
 from tenants.requests.models import HelpRequest, RequestEvent, RequestType
 
 declare(RequestType,
-        public=["id", "code", "name", "icon", "mode", "vetting_level", "checkin_required",
-                "active", "position"])
+        public=["id", "code", "name", "names", "icon", "mode", "vetting_level",
+                "checkin_required", "active", "position"])
 
 declare(HelpRequest,
         public=["id", "type", "status", "urgency", "wanted_from", "wanted_until", "recurrence",

@@ -29,3 +29,14 @@ def _helped_lately(days: int) -> list[tuple[RequestType, int | None]]:
                   .order_by().values_list("type").annotate(n=Count("pk")))
     return [(kind, suppress(counts[kind.pk])) for kind in RequestType.objects.filter(
         pk__in=counts)]
+
+
+def types_for_editor() -> list[RequestType]:
+    """Every kind of help, active ones first, each with `in_use` (a request or volunteer
+    names it: it can be retired but not deleted)."""
+    from django.db.models import Exists, OuterRef
+
+    volunteers = RequestType.volunteers.through.objects.filter(requesttype_id=OuterRef("pk"))
+    return list(RequestType.objects.annotate(
+        in_use=Exists(HelpRequest.objects.filter(type_id=OuterRef("pk"))) | Exists(volunteers),
+    ).order_by("-active", "position", "name"))

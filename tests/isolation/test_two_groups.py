@@ -11,7 +11,8 @@ from core.testing.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-GROUP_PAGES = ["/", "/setup/", "/accounts/login/", "/accounts/email/", "/accounts/password/change/"]
+GROUP_PAGES = ["/", "/setup/", "/accounts/login/", "/accounts/email/", "/accounts/password/change/",
+               "/setup/types/", "/setup/languages/", "/setup/branding/", "/branding/theme.css"]
 
 
 def log_in(client, host: str, email: str):
