@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -67,6 +69,13 @@ class Group(TenantMixin):
     welcome_texts = models.JSONField(default=dict, blank=True)  # {language: text}
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    # The group directory on the platform's home page (mutualaid.directory): only groups whose
+    # admins opt in are listed, with these words, placed at the map centre.
+    listed_in_directory = models.BooleanField(_("listed in the group directory"), default=False)
+    directory_description = models.CharField(_("short description"), max_length=280, blank=True)
+    directory_area = models.CharField(_("area you cover"), max_length=100, blank=True)
+    # When a closing group's schema is dropped (mutualaid.console); None unless closing.
+    closes_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     # Schemas are made by core.tenancy.provisioning, never by saving a model.
@@ -76,7 +85,18 @@ class Group(TenantMixin):
     class Meta:
         ordering = ["name"]
         # django-tenants checks new slugs case-insensitively: without this, a scan per signup.
-        indexes = [models.Index(Upper("schema_name"), name="tenancy_group_schema_upper")]
+        indexes = [
+            models.Index(Upper("schema_name"), name="tenancy_group_schema_upper"),
+            # The operators' fleet list filters by these, newest first, a page at a time.
+            models.Index(fields=["status", "-created_at"], name="tenancy_group_status_new"),
+            models.Index(fields=["country", "-created_at"], name="tenancy_group_country_new"),
+            models.Index(KeyTextTransform("plan", "entitlements"), name="tenancy_group_plan"),
+            # Partial, so tiny: the directory's listed groups, the daily drop's closing ones.
+            models.Index(fields=["country", "map_center_lat", "map_center_lng"],
+                         condition=Q(listed_in_directory=True), name="tenancy_group_listed"),
+            models.Index(fields=["closes_at"], condition=Q(status="closing"),
+                         name="tenancy_group_closing"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -3,8 +3,10 @@
 The host -> group lookup is cached (the cache key function adds the public schema), so a
 request to a group costs no routing query when warm and one when cold. Unknown hosts get a
 friendly 404 page; misses are not cached (any Host header would leave a key behind), and a
-platform subdomain that cannot be a slug is refused without a query. Services that change a
-group or its domains call `forget()` after their commit.
+platform subdomain that cannot be a slug is refused without a query. A suspended group's
+hosts show a page saying so; a closing group's show its closing date (signing in and the
+records pages still work, for exports). Services that change a group or its domains call
+`forget()` after their commit.
 """
 
 from __future__ import annotations
@@ -73,13 +75,33 @@ class GroupRoutingMiddleware(TenantMainMiddleware):
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return None
         group = group_for_host(hostname)
-        if group is None or group.status == Group.Status.CLOSING:
+        if group is None:
             return unknown_host(request)
         group.domain_url = hostname
         request.tenant = request.group = group
         connection.set_tenant(group)
         request.urlconf = settings.ROOT_URLCONF
+        if group.status == Group.Status.SUSPENDED:
+            return unavailable(request, group, "tenancy/suspended.html", status=403)
+        if group.status == Group.Status.CLOSING and not request.path_info.startswith(
+                CLOSING_STILL_SERVES):
+            status = 200 if request.method in ("GET", "HEAD") else 403
+            return unavailable(request, group, "tenancy/closing.html", status=status)
         return None
+
+
+# A closing group's members can still sign in and take their data away until it closes.
+CLOSING_STILL_SERVES = ("/accounts/", "/records/", "/documents/", "/i18n/")
+
+
+def unavailable(request, group: Group, template: str, *, status: int):
+    """A suspended or closing group's page instead of the one asked for. 403, not 503: the
+    group is refused on purpose, and 5xx would count as the platform's own errors."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen not in group.enabled_languages:
+        chosen = translation.get_language_from_request(request)
+    translation.activate(chosen if chosen in group.enabled_languages else group.default_language)
+    return render(request, template, {"group": group}, status=status)
 
 
 def unknown_host(request):

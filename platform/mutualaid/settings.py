@@ -94,6 +94,8 @@ SHARED_APPS = [
     "allauth.mfa",
     "csp",
     "mutualaid.signup",
+    "mutualaid.console",
+    "mutualaid.directory",
 ]
 # Only what a group needs: 10,000 schemas multiply every table and index listed here.
 TENANT_APPS = [
@@ -319,6 +321,17 @@ BILLING_SPONSOR_WARNING_DAYS = env.list("BILLING_SPONSOR_WARNING_DAYS", cast=int
 # providers' webhooks, and a person's data (finding, exporting, erasing it is their right).
 READ_ONLY_ALLOWED_PATHS = ["/ask/", "/accounts/", "/i18n/setlang/", "/billing/",
                            "/vetting/webhooks/", "/records/person/"]
+
+# --- operator console (mutualaid/console) ------------------------------------------------
+# A closing group's hosts say so for this many days, then its schema is dropped (an export of
+# its data is kept).
+GROUP_CLOSING_GRACE_DAYS = env.int("GROUP_CLOSING_GRACE_DAYS", default=30)
+CELERY_BEAT_SCHEDULE.update({
+    # Usage figures for the console: one dispatcher fans a count out to every group.
+    "console-usage": {"task": "console.collect_usage", "schedule": 60 * 60},
+    "console-drop-closed-groups": {"task": "console.drop_closed_groups",
+                                   "schedule": 24 * 60 * 60},
+})
 
 # --- privacy -----------------------------------------------------------------------------
 # Every area shown holds at least this many requests or households; smaller counts are

@@ -7,6 +7,7 @@ from core.documents import views as document_files
 from core.tenancy import branding_views as branding
 from core.tenancy import language
 from core.tenancy import views as tenancy
+from mutualaid.directory import views as directory
 from tenants.documents import views as documents
 from tenants.home import setup_views as home_setup
 from tenants.home import views as home
@@ -18,6 +19,7 @@ from tenants.volunteers import views as volunteers
 urlpatterns = [
     path("", home.home, name="home"),
     path("setup/", home.setup, name="setup"),
+    path("setup/directory/", directory.listing, name="setup_directory"),
     path("setup/types/", include("tenants.requests.type_urls")),
     path("setup/languages/", home_setup.languages, name="setup_languages"),
     path("setup/branding/", home_setup.branding, name="setup_branding"),

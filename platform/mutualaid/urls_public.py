@@ -4,10 +4,13 @@ from django.urls import include, path
 
 from core.observability.metrics import metrics_view
 from core.tenancy import language
+from mutualaid.directory import views as directory
 from mutualaid.signup import views as signup
 
 urlpatterns = [
     path("", signup.home, name="home"),
+    path("groups/", directory.find, name="directory"),
+    path("operators/", include("mutualaid.console.urls")),
     path("", include("billing.urls_platform")),  # Stripe's webhook, operators' sponsors
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language.set_language, name="set_language"),
