@@ -112,6 +112,7 @@ TENANT_APPS = [
     "tenants.safeguarding",
     "tenants.vetting",
     "tenants.documents",
+    "tenants.forms",
     "tenants.team",
 ]
 if TESTING:

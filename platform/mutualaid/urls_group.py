@@ -19,6 +19,7 @@ from tenants.volunteers import views as volunteers
 urlpatterns = [
     path("", home.home, name="home"),
     path("setup/", home.setup, name="setup"),
+    path("setup/forms/", include("tenants.forms.urls")),
     path("setup/directory/", directory.listing, name="setup_directory"),
     path("setup/types/", include("tenants.requests.type_urls")),
     path("setup/languages/", home_setup.languages, name="setup_languages"),

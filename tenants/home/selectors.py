@@ -36,7 +36,7 @@ def setup_checklist(*, user) -> list[ChecklistItem]:
         ),
         ChecklistItem(
             "forms", _("Adjust your request and volunteer forms"),
-            _("Add the questions your group needs to ask."), False,
+            _("Add the questions your group needs to ask."), _saved("forms."), "/setup/forms/",
         ),
         ChecklistItem(
             "languages", _("Pick your languages"),

@@ -12,6 +12,7 @@ from core.accounts.decorators import coordinators_only
 from core.accounts.models import User
 from core.errors import Refused
 from core.privacy.engine import Viewer, show, show_many
+from tenants.forms import selectors as answers
 from tenants.matching import dispatch, plans
 from tenants.requests.models import HelpRequest
 from tenants.requests.services import OPEN_TO_END, TransitionRefused
@@ -24,11 +25,18 @@ QUEUE_FIELDS = ("type", "status", "urgency", "description", "person_name", "post
 
 @coordinators_only
 def queue(request):
-    waiting = list(dispatch.queue()[:50])
-    shown = show_many(Viewer.of(request.user), waiting, why="dispatch queue",
-                      fields=QUEUE_FIELDS)
+    viewer = Viewer.of(request.user)
+    # ?answer.<key>=<value>: only requests with that answer to the group's own question.
+    waiting, used, problems = answers.filter_by_answers(dispatch.queue(), request.GET,
+                                                        form="request", viewer=viewer)
+    for problem in problems:
+        messages.info(request, problem)
+    waiting = list(waiting[:50])
+    shown = show_many(viewer, waiting, why="dispatch queue", fields=QUEUE_FIELDS)
     rows = [(s, dispatch.suggestions(r, limit=3)) for s, r in zip(shown, waiting)]
-    return render(request, "matching/queue.html", {"rows": rows})
+    return render(request, "matching/queue.html", {
+        "rows": rows, "answer_filters_used": used,
+        "answer_filters": answers.filter_inputs(viewer, "request", request.GET)})
 
 
 @coordinators_only
@@ -127,8 +135,10 @@ def request_page(request, request_id: int, *, location_form=None, close_form=Non
     help_request = get_object_or_404(HelpRequest.objects.select_related("type", "volunteer"),
                                      pk=request_id)
     events = help_request.events.select_related("actor")
+    viewer = Viewer.of(request.user)
     return render(request, "matching/request_page.html", {
-        "help_request": show(Viewer.of(request.user), help_request, why="request page"),
+        "help_request": show(viewer, help_request, why="request page"),
+        "answers": answers.visible_answers(viewer, help_request, "request", why="request page"),
         "events": events,
         "can_close": help_request.status in OPEN_TO_END,
         "unvetted": (dispatch.unvetted_candidates(help_request)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.geo.cells import describe_cell, fuzzed_cell
+from core.privacy.engine import Viewer
+from tenants.forms.selectors import answers_by_pk, answers_for
 from tenants.matching.selectors import my_past_tasks, my_tasks, nearby_open_requests
 from tenants.matching.services import claim_request, start_task, unclaim_request
 from tenants.requests.models import HelpRequest
@@ -44,6 +46,8 @@ def nearby(request):
     more = len(rows) > showing
     rows = rows[:showing]
     return render(request, "matching/nearby.html", {
+        "answers": answers_by_pk(Viewer.of(request.user), [row.id for row in rows], "request",
+                                 why="nearby requests"),
         "profile": profile, "rows": rows, "km": km or profile.radius_km, "day": day,
         "order": order, "type_code": request.GET.get("type", ""),
         "more_url": _with(request, pages=showing // PAGE_SIZE + 1) if more else "",
@@ -89,7 +93,11 @@ def claim(request, request_id: int):
 @login_required
 def tasks(request):
     _profile(request)
-    return render(request, "matching/tasks.html", {"tasks": my_tasks(user=request.user),
+    live = my_tasks(user=request.user)
+    # Answers to the group's own questions, each at its level (assigned: while it is theirs).
+    answers = answers_for(Viewer.of(request.user), [task.record for task in live], "request",
+                          why="volunteer's tasks page")
+    return render(request, "matching/tasks.html", {"tasks": live, "answers": answers,
                                                    "past": my_past_tasks(user=request.user)})
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from core.accounts.models import User
 from core.privacy.engine import Viewer, show_many
 from core.privacy.registry import policy_for
+from tenants.forms.selectors import export_columns
 from tenants.requests.models import HelpRequest
 
 
@@ -114,11 +115,14 @@ def requests_csv(*, viewer: Viewer, policy: bool = True) -> Iterator[str]:
             viewer, records, why="requests export", fields=EXPORT_FIELDS))
     else:
         rows = ([getattr(record, name) for name in EXPORT_FIELDS] for record in records)
+    # Then one column per question of the group's own ("answer.<key>"), each at its level.
+    extra, answers = export_columns(viewer if policy else Viewer.system(), records, "request",
+                                    why="requests export")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_FIELDS)
-    for values in rows:
-        writer.writerow([_cell(value) for value in values])
+    writer.writerow([*EXPORT_FIELDS, *extra])
+    for values, more in zip(rows, answers):
+        writer.writerow([*map(_cell, values), *map(_cell, more)])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

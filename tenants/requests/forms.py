@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleForm
+from tenants.forms.formfields import CustomFieldsMixin
 from tenants.requests.models import HelpRequest, RequestType
 
 
@@ -16,7 +17,10 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AskForHelpForm(AccessibleForm):
+class AskForHelpForm(CustomFieldsMixin, AccessibleForm):
+    custom_form = "request"  # the group's own questions, after the built-in ones
+    custom_after = "language"
+
     type = forms.ModelChoiceField(
         label=_("What kind of help do you need?"), queryset=RequestType.objects.none(),
         empty_label=None, widget=forms.RadioSelect,
@@ -97,6 +101,7 @@ class AskForHelpForm(AccessibleForm):
             "recurrence": d["recurrence"], "language": d["language"],
             "requester_name": d["requester_name"] if on_behalf else "",
             "consent_recorded": bool(on_behalf and d["consent"]),
+            "answers": self.answers(),
         }
 
 

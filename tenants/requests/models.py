@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -123,10 +124,15 @@ class HelpRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # When its personal data was erased (retention, or on request); the rest stays for counts.
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Answers to the group's own questions, {key: value} (tenants.forms).
+    answers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-urgency", "created_at"]
         indexes = [
+            # Coordinators filter by an answer: `answers @> {key: value}`.
+            GinIndex(fields=["answers"], opclasses=["jsonb_path_ops"],
+                     name="request_answers_gin"),
             models.Index(fields=["status", "-urgency", "created_at"]),
             # "Open requests near here": the cells around, the kinds a volunteer does, and the
             # box around the disk are all checked in the index, before any row is read.

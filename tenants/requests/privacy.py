@@ -5,6 +5,7 @@ while it is live (claimed, assigned, in progress), and for coordinators; volunte
 for something to do see what is needed and roughly where."""
 
 from core.privacy.registry import declare
+from tenants.forms.holders import holds_answers
 from tenants.requests.models import HelpRequest, RequestEvent, RequestType
 
 declare(RequestType,
@@ -19,10 +20,14 @@ declare(HelpRequest,
                   "lng", "cell", "access_notes", "keysafe_code"],
         staff=["requester_name", "consent_recorded", "location_status", "channel", "volunteer",
                "logged_by", "submission_key"],
+        # Answers to the group's own questions: each question has its own level, applied by
+        # tenants.forms.selectors; the raw dict only goes to those cleared for all of them.
+        restricted=["answers"],
         personal=["description", "person_name", "person_phone", "person_email",
                   "requester_name", "address", "postcode", "lat", "lng", "cell",
-                  "access_notes", "keysafe_code"],
+                  "access_notes", "keysafe_code", "answers"],
         assigned_to=lambda r: r.volunteer_id if r.is_live else None)
+holds_answers(HelpRequest, form="request")
 
 declare(RequestEvent,
         public=["id", "request", "from_status", "to_status", "at"],

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import User
 from core.forms import AccessibleForm
+from tenants.forms.formfields import CustomFieldsMixin
 from tenants.requests.models import RequestType
 from tenants.volunteers.models import VolunteerProfile
 
@@ -15,7 +16,9 @@ WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thu
             (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]
 
 
-class VolunteerSignupForm(AccessibleForm):
+class VolunteerSignupForm(CustomFieldsMixin, AccessibleForm):
+    custom_form = "volunteer"  # the group's own questions, at the end
+
     name = forms.CharField(label=_("Your name"), max_length=100)
     email = forms.EmailField(label=_("Your email"), max_length=254)
     password = forms.CharField(label=_("Password"), strip=False, max_length=128,

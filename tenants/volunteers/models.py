@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,9 +51,15 @@ class VolunteerProfile(models.Model):
     status_changed_at = models.DateTimeField(auto_now=True)
     # When their personal data was erased (retention after leaving, or on request).
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Answers to the group's own questions on the volunteer form, {key: value}
+    # (tenants.forms).
+    answers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [
+            # Filtering volunteers by an answer: `answers @> {key: value}`.
+            GinIndex(fields=["answers"], opclasses=["jsonb_path_ops"],
+                     name="volunteer_answers_gin"),
             models.Index(fields=["status", "cell"]),
             models.Index(fields=["status", "area_cell"]),
             # The longest radius (suggestions search that far), and who travels past the cells.

@@ -2,6 +2,7 @@
 and the coordinators; what they do, for coordinators."""
 
 from core.privacy.registry import declare
+from tenants.forms.holders import holds_answers
 from tenants.volunteers.models import AvailabilityWindow, VolunteerProfile
 
 declare(VolunteerProfile,
@@ -9,8 +10,12 @@ declare(VolunteerProfile,
         assigned=["postcode", "address", "lat", "lng", "cell", "area_cell"],
         staff=["user", "status", "languages", "radius_km", "travel", "max_per_week",
                "vetting_level", "applied_at", "status_changed_at", "request_types"],
-        personal=["postcode", "address", "lat", "lng", "cell", "area_cell", "languages"],
+        # Answers to the group's own questions: levelled question by question (tenants.forms).
+        restricted=["answers"],
+        personal=["postcode", "address", "lat", "lng", "cell", "area_cell", "languages",
+                  "answers"],
         subject=lambda p: p.user_id)
+holds_answers(VolunteerProfile, form="volunteer")
 
 declare(AvailabilityWindow,
         public=["id"],

@@ -47,6 +47,7 @@ class Registration:
     max_per_week: int = 3
     availability: list[tuple[int, time, time]] = field(default_factory=list)
     location: tuple[float, float, str] | None = None  # lat, lng, h3 cell, if geocoded
+    answers: dict = field(default_factory=dict)  # to the group's own questions (tenants.forms)
 
 
 @transaction.atomic
@@ -60,6 +61,7 @@ def register_volunteer(*, registration: Registration) -> VolunteerProfile:
         radius_km=r.radius_km, travel=r.travel, max_per_week=r.max_per_week,
         lat=lat, lng=lng, cell=cell,
         area_cell=cell_for(lat, lng, SEARCH_RESOLUTION) if r.location else "",
+        answers=r.answers,
     )
     profile.request_types.set(RequestType.objects.filter(code__in=r.request_type_codes,
                                                          active=True))

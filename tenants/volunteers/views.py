@@ -29,7 +29,7 @@ def join(request):
         return render(request, "volunteers/join.html", {"form": form}, status=400)
     d = form.cleaned_data
     try:
-        profile = _register(request, d)
+        profile = _register(request, d, form)
     except IntegrityError:  # the same email registered a moment ago
         form.add_error("email", _("This email already has an account here. Log in instead."))
         return render(request, "volunteers/join.html", {"form": form}, status=400)
@@ -37,7 +37,7 @@ def join(request):
     return redirect("volunteer_welcome")
 
 
-def _register(request, d: dict):
+def _register(request, d: dict, form: VolunteerSignupForm):
     return register_volunteer(registration=Registration(
         name=d["name"], email=d["email"], password=d["password"],
         request_type_codes=[t.code for t in d["request_types"]], languages=d["languages"],
@@ -45,6 +45,7 @@ def _register(request, d: dict):
         max_per_week=d["max_per_week"],
         availability=[(day, time(8), time(20)) for day in d["days"]],
         location=locate_home(country=request.group.country.code, postcode=d["postcode"]),
+        answers=form.answers(),
     ))
 
 
@@ -63,12 +64,15 @@ def roster(request):
     from tenants.volunteers.models import VolunteerProfile
 
     from core.privacy.engine import Viewer, show_many
+    from tenants.forms.selectors import answers_for
 
     profiles = list(VolunteerProfile.objects.select_related("user")
                     .prefetch_related("request_types").order_by("status", "user__name"))
-    shown = show_many(Viewer.of(request.user), profiles, why="volunteer roster",
-                      fields=ROSTER_FIELDS)
-    return render(request, "volunteers/roster.html", {"profiles": shown, "moves": MOVES})
+    viewer = Viewer.of(request.user)
+    shown = show_many(viewer, profiles, why="volunteer roster", fields=ROSTER_FIELDS)
+    answers = answers_for(viewer, profiles, "volunteer", why="volunteer roster")
+    return render(request, "volunteers/roster.html", {"profiles": shown, "moves": MOVES,
+                                                      "answers": answers})
 
 
 @coordinators_only

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FormsConfig(AppConfig):
+    name = "tenants.forms"
+    label = "forms"
+    verbose_name = "Form builder"
