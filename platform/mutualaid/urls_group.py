@@ -19,8 +19,8 @@ from tenants.volunteers import views as volunteers
 urlpatterns = [
     path("", home.home, name="home"),
     path("setup/", home.setup, name="setup"),
-    path("setup/forms/", include("tenants.forms.urls")),
     path("setup/directory/", directory.listing, name="setup_directory"),
+    path("setup/forms/", include("tenants.forms.urls")),
     path("setup/types/", include("tenants.requests.type_urls")),
     path("setup/languages/", home_setup.languages, name="setup_languages"),
     path("setup/branding/", home_setup.branding, name="setup_branding"),
@@ -31,6 +31,7 @@ urlpatterns = [
     path("ask/thanks/", requests.thanks, name="ask_thanks"),
     path("volunteer/join/", volunteers.join, name="volunteer_join"),
     path("volunteer/welcome/", volunteers.welcome, name="volunteer_welcome"),
+    path("volunteer/profile/", volunteers.complete, name="volunteer_complete"),
     path("volunteers/", volunteers.roster, name="volunteer_roster"),
     path("volunteers/<int:profile_id>/<str:move>/", volunteers.move, name="volunteer_move"),
     path("volunteer/nearby/", matching.nearby, name="volunteer_nearby"),

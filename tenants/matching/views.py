@@ -22,11 +22,17 @@ from tenants.requests.services import TransitionRefused, advance
 from tenants.volunteers.models import VolunteerProfile
 
 
-def _profile(request) -> VolunteerProfile:
+def _profile(request) -> VolunteerProfile | None:
+    """The volunteer's profile; None for a volunteer who has not set it up yet (invited, then
+    joined: the pages send them to set it up); anyone else without one gets a 403."""
     profile = VolunteerProfile.objects.filter(user=request.user).first()
-    if profile is None:
+    if profile is None and request.user.role != request.user.Role.VOLUNTEER:
         raise PermissionDenied
     return profile
+
+
+def _set_it_up():
+    return redirect("volunteer_complete")
 
 
 PAGE_SIZE = 30
@@ -36,6 +42,8 @@ MAX_SHOWN = 600
 @login_required
 def nearby(request):
     profile = _profile(request)
+    if profile is None:
+        return _set_it_up()
     km = _number(request.GET.get("km"))
     day = _day(request.GET.get("day"))
     order = "urgency" if request.GET.get("order") == "urgency" else "distance"
@@ -92,7 +100,8 @@ def claim(request, request_id: int):
 
 @login_required
 def tasks(request):
-    _profile(request)
+    if _profile(request) is None:
+        return _set_it_up()
     live = my_tasks(user=request.user)
     # Answers to the group's own questions, each at its level (assigned: while it is theirs).
     answers = answers_for(Viewer.of(request.user), [task.record for task in live], "request",

@@ -16,13 +16,11 @@ WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thu
             (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]
 
 
-class VolunteerSignupForm(CustomFieldsMixin, AccessibleForm):
-    custom_form = "volunteer"  # the group's own questions, at the end
+class VolunteerProfileForm(CustomFieldsMixin, AccessibleForm):
+    """What a volunteer will do, where and when (and the group's own questions, at the end)."""
 
-    name = forms.CharField(label=_("Your name"), max_length=100)
-    email = forms.EmailField(label=_("Your email"), max_length=254)
-    password = forms.CharField(label=_("Password"), strip=False, max_length=128,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    custom_form = "volunteer"
+
     request_types = forms.ModelMultipleChoiceField(
         label=_("What will you help with?"), queryset=RequestType.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -45,17 +43,27 @@ class VolunteerSignupForm(CustomFieldsMixin, AccessibleForm):
         super().__init__(*args, **kwargs)
         self.fields["request_types"].queryset = RequestType.objects.filter(active=True)
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("This email already has an account here. Log in instead."))
-        return email
-
     def clean_languages(self):
         codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
         if any(len(code) > 8 or not code.isalpha() for code in codes):
             raise forms.ValidationError(_("Use short language codes such as en, es."))
         return codes
+
+
+class VolunteerSignupForm(VolunteerProfileForm):
+    """Registration on the group's site: an account, then the profile."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("Your email"), max_length=254)
+    password = forms.CharField(label=_("Password"), strip=False, max_length=128,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    field_order = ["name", "email", "password"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("This email already has an account here. Log in instead."))
+        return email
 
     def clean(self):
         data = super().clean()

@@ -55,6 +55,22 @@ def register_volunteer(*, registration: Registration) -> VolunteerProfile:
     """A volunteer account in the active group, status applied until a coordinator approves."""
     r = registration
     user = create_member(email=r.email, name=r.name, role=User.Role.VOLUNTEER, password=r.password)
+    return _create_profile(user, r, action="volunteer.register")
+
+
+@transaction.atomic
+def complete_profile(*, user: User, registration: Registration) -> VolunteerProfile:
+    """The profile of a volunteer whose account came first (an invitation accepted): what
+    they will do, where and when; `registration`'s account fields are not used. Status
+    applied until a coordinator approves, as for everyone."""
+    if user.role != User.Role.VOLUNTEER:
+        raise Refused(_("Only volunteers have a volunteer profile."))
+    if VolunteerProfile.objects.select_for_update().filter(user=user).exists():
+        raise Refused(_("Your volunteer profile is already set up."))
+    return _create_profile(user, registration, action="volunteer.complete_profile")
+
+
+def _create_profile(user: User, r: Registration, *, action: str) -> VolunteerProfile:
     lat, lng, cell = r.location or (None, None, "")
     profile = VolunteerProfile.objects.create(
         user=user, languages=r.languages, postcode=r.postcode, address=r.address,
@@ -69,7 +85,7 @@ def register_volunteer(*, registration: Registration) -> VolunteerProfile:
         AvailabilityWindow(profile=profile, weekday=day, starts=start, ends=end)
         for day, start, end in r.availability
     )
-    record(actor=user, action="volunteer.register", target=profile)
+    record(actor=user, action=action, target=profile)
     return profile
 
 

@@ -4,19 +4,20 @@ from datetime import time
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.views.decorators.http import require_POST
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.shortcuts import redirect, render
 
-from tenants.volunteers.forms import VolunteerSignupForm
+from tenants.volunteers.forms import VolunteerProfileForm, VolunteerSignupForm
 from core.accounts.decorators import coordinators_only
 from core.errors import Refused
 from core.tenancy.entitlements import refusal_html
 from tenants.volunteers.models import VolunteerProfile
 from tenants.volunteers.services import (
-    MOVES, Registration, locate_home, move_volunteer, register_volunteer,
+    MOVES, Registration, complete_profile, locate_home, move_volunteer, register_volunteer,
 )
 
 
@@ -38,15 +39,41 @@ def join(request):
 
 
 def _register(request, d: dict, form: VolunteerSignupForm):
-    return register_volunteer(registration=Registration(
-        name=d["name"], email=d["email"], password=d["password"],
+    return register_volunteer(registration=_registration(request, d, form))
+
+
+def _registration(request, d: dict, form: VolunteerProfileForm, *, user=None) -> Registration:
+    """The form's answers as a Registration (account fields from `user` when they have one)."""
+    return Registration(
+        name=user.name if user else d["name"], email=user.email if user else d["email"],
+        password="" if user else d["password"],
         request_type_codes=[t.code for t in d["request_types"]], languages=d["languages"],
         postcode=d["postcode"], radius_km=d["radius_km"], travel=d["travel"],
         max_per_week=d["max_per_week"],
         availability=[(day, time(8), time(20)) for day in d["days"]],
         location=locate_home(country=request.group.country.code, postcode=d["postcode"]),
         answers=form.answers(),
-    ))
+    )
+
+
+@login_required
+def complete(request):
+    """An invited volunteer tells us what they will do, where and when."""
+    if request.user.role != request.user.Role.VOLUNTEER:
+        raise Http404
+    if VolunteerProfile.objects.filter(user=request.user).exists():
+        return redirect("volunteer_welcome")
+    form = VolunteerProfileForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "volunteers/complete.html", {"form": form},
+                      status=400 if request.method == "POST" else 200)
+    try:
+        complete_profile(user=request.user,
+                         registration=_registration(request, form.cleaned_data, form,
+                                                    user=request.user))
+    except Refused as refused:
+        messages.info(request, refused.message)
+    return redirect("volunteer_welcome")
 
 
 def welcome(request):

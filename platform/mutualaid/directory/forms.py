@@ -23,7 +23,7 @@ class ListingForm(AccessibleForm):
                     "page. Nothing else is shown."))
     area = forms.CharField(
         label=_("Area you cover"), max_length=100, required=False,
-        help_text=_("Like \u201cHackney and Stoke Newington\u201d. The map shows your group at "
+        help_text=_("Like “Hackney and Stoke Newington”. The map shows your group at "
                     "the centre of your map."))
     description = forms.CharField(
         label=_("A sentence about your group"), max_length=280, required=False,

@@ -168,3 +168,10 @@ def test_no_location_given_is_not_called_a_failed_lookup(
         client.post("/ask/", data, HTTP_HOST=alpha.host)
     thanks = client.get("/ask/thanks/", HTTP_HOST=alpha.host).content.decode()
     assert "could not find" not in thanks
+
+
+def test_the_default_kinds_of_help_are_named_in_spanish(client, alpha):
+    Group.objects.filter(schema_name="alpha").update(enabled_languages=["en", "es"])
+    routing.forget(alpha.host)
+    page = client.get("/ask/", HTTP_HOST=alpha.host, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Compras" in page and "Cuidado infantil" in page and "Childcare" not in page
