@@ -1,4 +1,7 @@
-"""The default kinds of help, named in Spanish too (where a group has not renamed them)."""
+"""The default kinds of help, named in Spanish too (where a group has not renamed them).
+
+Plain SQL, not RunPython: the same statement runs in every group's schema, so the fleet
+migrates on the fast path (core/tenancy/fleet_migrations)."""
 
 from django.db import migrations
 
@@ -13,18 +16,19 @@ NAMES = {
 }
 
 
-def name_in_spanish(apps, schema_editor):
-    RequestType = apps.get_model("requests", "RequestType")
-    for kind in RequestType.objects.filter(code__in=NAMES):
-        english, spanish = NAMES[kind.code]
-        names = dict(kind.names or {})
-        if kind.name == english and not names.get("es"):
-            names.setdefault("en", english)
-            names["es"] = spanish
-            kind.names = names
-            kind.save(update_fields=["names"])
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+SQL = "\n".join(
+    "UPDATE requests_requesttype SET names = jsonb_build_object("
+    f"'en', {_quote(english)}) || COALESCE(names, '{{}}'::jsonb) || jsonb_build_object("
+    f"'es', {_quote(spanish)}) WHERE code = {_quote(code)} AND name = {_quote(english)} "
+    "AND COALESCE(names ->> 'es', '') = '';"
+    for code, (english, spanish) in NAMES.items()
+)
 
 
 class Migration(migrations.Migration):
     dependencies = [("requests", "0011_helprequest_answers")]
-    operations = [migrations.RunPython(name_in_spanish, migrations.RunPython.noop)]
+    operations = [migrations.RunSQL(SQL, migrations.RunSQL.noop)]
