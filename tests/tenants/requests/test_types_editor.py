@@ -179,6 +179,8 @@ def test_the_spanish_ask_form_shows_spanish_names_and_falls_back_where_missing(
     shopping = RequestType.objects.get(code="shopping")
     update_type(type_id=shopping.pk, actor=admin, spec=TypeSpec(
         names={"en": "Shopping", "es": "Compras"}, icon="🛒", mode="in_person"))
+    # A kind with no Spanish name (the defaults come with one: take it away).
+    RequestType.objects.filter(code="prescription").update(names={"en": "Prescription pickup"})
     spanish = page(client, alpha, "/ask/", "es")
     assert "Compras" in spanish and "Shopping" not in spanish
     assert "Prescription pickup" in spanish  # no Spanish name written: the default's
