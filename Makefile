@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test install system-deps bench-provision bench-matching bench-privacy seed-fleet stop-db clean
+.PHONY: run test install system-deps bench-provision bench-matching bench-privacy bench-migrate bench-connections seed-fleet stop-db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); deploy/dev/system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
@@ -35,6 +35,14 @@ bench-matching: install
 # The privacy policy engine's cost: a volunteer's nearby list and a 10,000-row export.
 bench-privacy: install
 	$(PY) loadtests/bench_privacy.py
+
+# migrate_fleet across 10,000 groups and a no-op deploy, against django-tenants' migrate_schemas.
+bench-migrate: install
+	$(PY) loadtests/bench_migrate.py
+
+# A database backend's memory after serving 10,000 groups, with and without recycling.
+bench-connections: install
+	$(PY) loadtests/bench_connections.py
 
 seed-fleet: install
 	$(PY) platform/manage.py seed_fleet --groups $(or $(GROUPS),1000)

@@ -31,9 +31,17 @@ def _rows(sql: str, params: list | tuple = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
+def migration_rows(schema: str) -> list[tuple[str, str]]:
+    return _rows(f"SELECT app, name FROM {quote(schema)}.django_migrations ORDER BY app, name")
+
+
 def migration_fingerprint(schema: str) -> str:
-    rows = _rows(f"SELECT app, name FROM {quote(schema)}.django_migrations ORDER BY app, name")
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+    return fingerprint_of(migration_rows(schema))
+
+
+def fingerprint_of(rows: list[tuple[str, str]]) -> str:
+    """A migration state: (app, name) rows in the database's `ORDER BY app, name` order."""
+    return hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
 
 
 def capture(schema: str) -> str:
@@ -249,9 +257,11 @@ def current() -> SchemaBlueprint:
         raise RuntimeError("no schema blueprint: run `manage.py migrate` first") from None
 
 
-def build(schema: str, blueprint: SchemaBlueprint | None = None) -> None:
-    """Create `schema` and everything in it. Run inside the caller's transaction."""
-    sql = (blueprint or current()).sql
+def build(schema: str, blueprint: SchemaBlueprint | None = None) -> str:
+    """Create `schema` and everything in it. Run inside the caller's transaction.
+    Returns the migration fingerprint it was built at."""
+    blueprint = blueprint or current()
+    sql = blueprint.sql
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE SCHEMA {quote(schema)}; SET search_path = {quote(schema)};\n"
@@ -259,3 +269,4 @@ def build(schema: str, blueprint: SchemaBlueprint | None = None) -> None:
     finally:
         # The SET above bypassed django-tenants; make it issue its own on the next cursor.
         connection.set_schema_to_public()
+    return blueprint.fingerprint

@@ -15,7 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
 
 from core.tenancy import blueprint
-from core.tenancy.models import Domain, Group
+from core.tenancy.fleet_migrations.models import GroupMigrationState
+from core.tenancy.models import Domain, Group, SchemaBlueprint
 
 FLEET_PREFIX = "fleet-"
 FLEET_PASSWORD = "fleet-password-1"
@@ -38,13 +39,13 @@ def seed_fleet(total: int, *, batch_size: int = 50, workers: int = 2, progress=N
     slugs = missing_fleet_slugs(total)
     started = time.perf_counter()
     password_hash = make_password(FLEET_PASSWORD)
-    sql = blueprint.current().sql
+    current = blueprint.current()
     batches = [slugs[i:i + batch_size] for i in range(0, len(slugs), batch_size)]
     done = 0
 
     def run(batch: list[str]) -> int:
         try:
-            _seed_batch(batch, sql, password_hash)
+            _seed_batch(batch, current, password_hash)
             return len(batch)
         finally:
             connections.close_all()
@@ -57,7 +58,8 @@ def seed_fleet(total: int, *, batch_size: int = 50, workers: int = 2, progress=N
     return {"created": len(slugs), "total": total, "seconds": time.perf_counter() - started}
 
 
-def _seed_batch(slugs: list[str], sql: str, password_hash: str) -> None:
+def _seed_batch(slugs: list[str], current: SchemaBlueprint, password_hash: str) -> None:
+    sql = current.sql
     connection.set_schema_to_public()
     with transaction.atomic():
         groups = Group.objects.bulk_create(
@@ -70,6 +72,9 @@ def _seed_batch(slugs: list[str], sql: str, password_hash: str) -> None:
         Domain.objects.bulk_create(
             Domain(domain=f"{g.schema_name}.{settings.PLATFORM_DOMAIN}", tenant=g, is_primary=True)
             for g in groups
+        )
+        GroupMigrationState.objects.bulk_create(
+            GroupMigrationState(group=g, fingerprint=current.fingerprint) for g in groups
         )
         script = []
         for slug in slugs:

@@ -22,15 +22,17 @@ POOL_PREFIX = "_pool_"  # slugs never start with "_", so never collide
 _FILL_LOCK = 0x4D41_504F  # advisory lock id: one filler at a time
 
 
-def claim(schema: str) -> bool:
-    """Rename a ready pooled schema to `schema`, in the caller's transaction.
+def claim(schema: str) -> str | None:
+    """Rename a ready pooled schema to `schema`, in the caller's transaction; returns the
+    migration fingerprint it was built at.
 
-    False when none is ready at the current blueprint (the caller builds one instead).
+    None when none is ready at the current blueprint (the caller builds one instead).
     """
-    ready = PooledSchema.objects.filter(fingerprint=blueprint.current_fingerprint())
+    fingerprint = blueprint.current_fingerprint()
+    ready = PooledSchema.objects.filter(fingerprint=fingerprint)
     entry = ready.select_for_update(skip_locked=True).order_by("pk").first()
     if entry is None:
-        return False
+        return None
     with connection.cursor() as cursor:
         cursor.execute(
             f"ALTER SCHEMA {blueprint.quote(entry.name)} RENAME TO {blueprint.quote(schema)}"
@@ -38,7 +40,7 @@ def claim(schema: str) -> bool:
     entry.delete()
     if ready.count() <= settings.SCHEMA_POOL_SIZE // 2:
         transaction.on_commit(_refill, robust=True)  # a broker hiccup must not fail a signup
-    return True
+    return fingerprint
 
 
 def _refill() -> None:

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from core.accounts.models import User
 from core.tenancy import blueprint, pool, routing
+from core.tenancy.fleet_migrations.models import GroupMigrationState
 from core.tenancy.models import Domain, Group, LoginHandoff
 
 HANDOFF_LIFETIME = timedelta(minutes=2)
@@ -89,8 +90,9 @@ def create_domain(p: Provisioning) -> None:
 
 
 def create_schema(p: Provisioning) -> None:
-    if not pool.claim(p.spec.slug):
-        blueprint.build(p.spec.slug)
+    fingerprint = pool.claim(p.spec.slug) or blueprint.build(p.spec.slug)
+    # The state it was built at, so migrate_fleet knows where this group stands.
+    GroupMigrationState.objects.create(group=p.group, fingerprint=fingerprint)
 
 
 def create_admin(p: Provisioning) -> None:

@@ -16,6 +16,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from core.observability.context import group_context
+from core.tenancy import recycling
 from core.tenancy.models import Group
 
 SCHEMA_HEADER = "group_schema"
@@ -40,11 +41,13 @@ class GroupTask(Task):
         group = Group.objects.get(schema_name=schema)
         previous = connection.tenant
         connection.set_tenant(group)
+        recycling.served(schema)
         try:
             with group_context(group.slug):  # logs and Sentry events name the group
                 return super().__call__(*args, **kwargs)
         finally:
             connection.set_tenant(previous)
+            recycling.close_if_tired()  # a worker serves every group: bound its backend
 
 
 def _header(request, name: str):

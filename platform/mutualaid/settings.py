@@ -55,6 +55,9 @@ DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A connection is closed after serving this many distinct group schemas (its backend's
+# catalog caches grow with each: core/tenancy/recycling.py); 0 never.
+DB_RECYCLE_AFTER_SCHEMAS = env.int("DB_RECYCLE_AFTER_SCHEMAS", default=500)
 if TESTING:
     # One test database per pytest process, so concurrent runs never drop each other's.
     DATABASES["default"]["TEST"] = {
@@ -76,6 +79,7 @@ ROUTING_CACHE_SECONDS = env.int("ROUTING_CACHE_SECONDS", default=300)
 
 SHARED_APPS = [
     "core.tenancy",  # before django_tenants: its `migrate` also refreshes the template
+    "core.tenancy.fleet_migrations",  # migrate_fleet; each group's migration state
     "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -297,9 +301,6 @@ CELERY_BEAT_SCHEDULE = {
     "billing-daily-sweep": {"task": "billing.daily_sweep", "schedule": 24 * 60 * 60},
 }
 
-# --- team (tenants/team): how long an emailed invitation link works ---------------------
-TEAM_INVITATION_DAYS = env.int("TEAM_INVITATION_DAYS", default=14)
-
 # --- billing (billing/): Stripe behind one seam (billing/stripe_api.py) ------------------
 # No secret key: billing is off, the billing page says so, and every group is on the free
 # plan (`make run` needs no Stripe account). README: "Billing: connecting a real Stripe account".
@@ -322,6 +323,9 @@ BILLING_SPONSOR_WARNING_DAYS = env.list("BILLING_SPONSOR_WARNING_DAYS", cast=int
 # providers' webhooks, and a person's data (finding, exporting, erasing it is their right).
 READ_ONLY_ALLOWED_PATHS = ["/ask/", "/accounts/", "/i18n/setlang/", "/billing/",
                            "/vetting/webhooks/", "/records/person/"]
+
+# --- team (tenants/team): how long an emailed invitation link works ---------------------
+TEAM_INVITATION_DAYS = env.int("TEAM_INVITATION_DAYS", default=14)
 
 # --- operator console (mutualaid/console) ------------------------------------------------
 # A closing group's hosts say so for this many days, then its schema is dropped (an export of
