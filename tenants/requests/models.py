@@ -104,6 +104,9 @@ class HelpRequest(models.Model):
     # The same place at a coarse resolution (core.geo.cells.SEARCH_RESOLUTION): "what is near
     # here" looks up a few dozen of these, then checks exact distances.
     area_cell = models.CharField(max_length=16, blank=True)
+    # The area's deprivation decile (1 = the most deprived tenth of areas, 10 = the least),
+    # looked up from core.geo's deprivation index when the request is located; None = unknown.
+    deprivation_decile = models.PositiveSmallIntegerField(null=True, blank=True)
     location_status = models.CharField(max_length=10, choices=LocationStatus.choices,
                                        default=LocationStatus.PENDING)
     urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NORMAL)
@@ -111,6 +114,8 @@ class HelpRequest(models.Model):
     wanted_until = models.DateField(null=True, blank=True)
     recurrence = models.CharField(max_length=12, choices=Recurrence.choices,
                                   default=Recurrence.ONCE)
+    # The day the help is planned for (a delivery date), set by a coordinator or the person.
+    scheduled_for = models.DateField(_("planned for"), null=True, blank=True)
     language = models.CharField(_("language spoken"), max_length=8, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
@@ -139,12 +144,20 @@ class HelpRequest(models.Model):
             models.Index(fields=["status", "area_cell", "type", "lat", "lng"]),
             # Open requests of given kinds (a volunteer's remote help lists them all).
             models.Index(fields=["status", "type"]),
+            # "Deliveries already planned near here on which days": planned requests only.
+            models.Index(fields=["scheduled_for", "area_cell"], name="request_planned_idx",
+                         condition=models.Q(scheduled_for__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(wanted_until__isnull=True) | models.Q(wanted_from__isnull=True)
                 | models.Q(wanted_until__gte=models.F("wanted_from")),
                 name="request_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deprivation_decile__isnull=True)
+                | models.Q(deprivation_decile__gte=1, deprivation_decile__lte=10),
+                name="request_deprivation_decile_range",
             ),
         ]
 

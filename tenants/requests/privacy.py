@@ -14,11 +14,12 @@ declare(RequestType,
 
 declare(HelpRequest,
         public=["id", "type", "status", "urgency", "wanted_from", "wanted_until", "recurrence",
-                "created_at", "updated_at", "erased_at"],
+                "scheduled_for", "created_at", "updated_at", "erased_at"],
         volunteer=["description", "language", "area_cell"],
         assigned=["person_name", "person_phone", "person_email", "address", "postcode", "lat",
                   "lng", "cell", "access_notes", "keysafe_code"],
         staff=["requester_name", "consent_recorded", "location_status", "channel", "volunteer",
+               "deprivation_decile",
                "logged_by", "submission_key"],
         # Answers to the group's own questions: each question has its own level, applied by
         # tenants.forms.selectors; the raw dict only goes to those cleared for all of them.
