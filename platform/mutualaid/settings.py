@@ -113,6 +113,7 @@ TENANT_APPS = [
     "tenants.volunteers",
     "tenants.matching",
     "tenants.records",
+    "tenants.reports",
     "tenants.safeguarding",
     "tenants.vetting",
     "tenants.documents",
