@@ -2,7 +2,8 @@
 # Debian packages the project needs and installs itself when it can (root with apt):
 #   venv  -> python3-venv (Debian's Python ships without ensurepip), for `make install`
 #   test  -> chromium (browser tests), redis-server (the Celery broker in task tests,
-#            when REDIS_URL is unset) and gettext (the catalogue test extracts every string)
+#            when REDIS_URL is unset), gettext (the catalogue test extracts every string)
+#            and pgbouncer (the pooling test puts a real PgBouncer in front of PostgreSQL)
 # Where it cannot install them it says so and carries on: the tests that need them are then
 # skipped with that reason (under CI=true they fail instead).
 set -uo pipefail
@@ -17,6 +18,7 @@ case "${1:-test}" in
       missing+=(redis-server)
     fi
     command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+    command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
     ;;
 esac
 [ ${#missing[@]} -eq 0 ] && exit 0
