@@ -14,10 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 
+from core import charts
 from core.documents.storage import documents_storage
 from core.errors import Refused
 from core.tenancy.models import Group
-from mutualaid.console import charts, links, schema_state, selectors, services
+from mutualaid.console import links, schema_state, selectors, services
 from mutualaid.console.access import operators_only
 from mutualaid.console.forms import CloseForm, DomainForm, FleetFilterForm, ReasonForm
 from mutualaid.console.models import GroupExport
