@@ -138,6 +138,7 @@ from core.testing.worker import celery_worker  # noqa: E402,F401
 from core.testing.vetting_providers import _vetting_server, vetting_providers  # noqa: E402,F401
 from core.testing.s3 import local_documents, s3_documents, s3_server  # noqa: E402,F401
 from core.testing.stripe_server import _stripe_server, stripe_server  # noqa: E402,F401
+from core.testing.pgbouncer import pgbouncer  # noqa: E402,F401
 
 
 @pytest.fixture

@@ -1,0 +1,172 @@
+"""A real PgBouncer in front of the test database, for the connection pooling tests.
+
+One pgbouncer process per run, on a free loopback port, with two pools on the test
+database, each of ONE server connection, so any two clients of a pool share one PostgreSQL
+backend:
+- `session`: session pooling, as deploy/pgbouncer/pgbouncer.ini configures production;
+- `transaction`: transaction pooling, the configuration the tests show to be unsafe with
+  django-tenants (it sets the search path once per connection, not per transaction).
+
+PgBouncer is a Debian package that `make test` installs as root (deploy/dev/system-deps.sh).
+Without it the tests that need it fail, with the reason: the proof that pooling never
+serves a group another group's rows is not optional.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+POOLS = ("session", "transaction")
+
+
+@dataclass
+class PgBouncer:
+    port: int
+    upstream: dict  # the test database's Django settings
+
+    def settings(self, pool: str, **overrides) -> dict:
+        """A Django DATABASES entry that reaches the test database through `pool`."""
+        assert pool in POOLS, pool
+        entry = copy.deepcopy(self.upstream)
+        entry["OPTIONS"] = {
+            k: v for k, v in entry["OPTIONS"].items() if k not in ("host", "hostaddr", "port")
+        }
+        entry.update(HOST="127.0.0.1", PORT=str(self.port), NAME=pool, CONN_MAX_AGE=0,
+                     CONN_HEALTH_CHECKS=False, **overrides)
+        return entry
+
+    def dsn(self, pool: str) -> str:
+        """A libpq connection string to `pool`, for a client that is not Django."""
+        return f"host=127.0.0.1 port={self.port} dbname={pool} user={self.upstream['USER']}"
+
+    @contextmanager
+    def aliases(self, pool: str, *names: str):
+        """Register `names` as database aliases through `pool` (thread-local connections, as
+        for `default`); closed and removed afterwards."""
+        from django.db import connections
+
+        for name in names:
+            connections.settings[name] = self.settings(pool)
+        try:
+            yield names
+        finally:
+            for name in names:
+                connections[name].close()
+                del connections[name]
+                del connections.settings[name]
+
+
+def pgbouncer_binary() -> str | None:
+    return shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin:/usr/bin")
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(django_db_setup):
+    """PgBouncer on a free loopback port with a `session` and a `transaction` pool of one
+    server connection each, in front of the test database."""
+    from django.db import connection
+
+    binary = pgbouncer_binary()
+    if binary is None:
+        pytest.fail(
+            "PgBouncer is not installed, and the pooling proof needs a real one: `make test` "
+            "installs Debian's pgbouncer as root (deploy/dev/system-deps.sh); elsewhere run "
+            "`apt-get install pgbouncer`."
+        )
+    upstream = copy.deepcopy(connection.settings_dict)
+    workdir = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
+    port = _free_port()
+    run_as = _unprivileged_user(_upstream_host(upstream))
+    _write_config(workdir, port, upstream)
+    command = [binary, str(workdir / "pgbouncer.ini")]
+    if run_as:  # pgbouncer refuses to run as root
+        for path in [workdir, *workdir.iterdir()]:
+            shutil.chown(path, user=run_as)
+        command[1:1] = ["-u", run_as]
+    log = open(workdir / "stderr.log", "wb")
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
+    try:
+        _wait_for_port(proc, port, workdir / "stderr.log")
+        yield PgBouncer(port=port, upstream=upstream)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _upstream_host(settings_dict: dict) -> str:
+    return settings_dict["HOST"] or settings_dict["OPTIONS"].get("host") or "127.0.0.1"
+
+
+def _write_config(workdir: Path, port: int, upstream: dict) -> None:
+    host = _upstream_host(upstream)
+    upstream_port = upstream["PORT"] or upstream["OPTIONS"].get("port") or "5432"
+    target = f"host={host} port={upstream_port} dbname={upstream['NAME']} user={upstream['USER']}"
+    if upstream["PASSWORD"]:
+        target += f" password={upstream['PASSWORD']}"
+    databases = "\n".join(
+        f"{pool} = {target} pool_mode={pool} pool_size=1" for pool in POOLS
+    )
+    (workdir / "userlist.txt").write_text(f'"{upstream["USER"]}" ""\n')
+    (workdir / "pgbouncer.ini").write_text(f"""\
+[databases]
+{databases}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {workdir / "userlist.txt"}
+max_client_conn = 50
+reserve_pool_size = 0
+server_reset_query = DISCARD ALL
+query_wait_timeout = 60
+log_connections = 0
+log_disconnections = 0
+""")
+
+
+def _unprivileged_user(host: str) -> str | None:
+    """Who pgbouncer runs as when we are root: the owner of the PostgreSQL socket directory
+    (the embedded server's is private to its user), else nobody."""
+    if os.geteuid() != 0:
+        return None
+    if host.startswith("/"):
+        owner = pwd.getpwuid(os.stat(host).st_uid).pw_name
+        if owner != "root":
+            return owner
+    return "nobody"
+
+
+def _wait_for_port(proc: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"pgbouncer exited at start:\n{log.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    pytest.fail(f"pgbouncer did not listen within 15 seconds:\n{log.read_text()}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
