@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from core.observability.metrics import metrics_view
-from core.tenancy import language
+from core.tenancy import language, tls_views
 from mutualaid.directory import views as directory
 from mutualaid.signup import views as signup
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("i18n/setlang/", language.set_language, name="set_language"),
     # Prometheus; /healthz and /readyz answer on every host (core.observability.middleware).
     path("metrics", metrics_view, name="metrics"),
+    # The reverse proxy asks before it gets a certificate for a host (deploy/Caddyfile).
+    path("tls/allowed", tls_views.certificate_allowed, name="tls_allowed"),
 ]
