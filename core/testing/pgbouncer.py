@@ -3,7 +3,8 @@
 One pgbouncer process per run, on a free loopback port, with two pools on the test
 database, each of ONE server connection, so any two clients of a pool share one PostgreSQL
 backend:
-- `session`: session pooling, as deploy/pgbouncer/pgbouncer.ini configures production;
+- `session`: deploy/pgbouncer/pgbouncer.ini as shipped (session pooling), only its
+  listener, login and databases replaced;
 - `transaction`: transaction pooling, the configuration the tests show to be unsafe with
   django-tenants (it sets the search path once per connection, not per transaction).
 
@@ -14,6 +15,7 @@ serves a group another group's rows is not optional.
 
 from __future__ import annotations
 
+import configparser
 import copy
 import os
 import pwd
@@ -29,6 +31,7 @@ from pathlib import Path
 import pytest
 
 POOLS = ("session", "transaction")
+SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "pgbouncer" / "pgbouncer.ini"
 
 
 @dataclass
@@ -112,32 +115,29 @@ def _upstream_host(settings_dict: dict) -> str:
 
 
 def _write_config(workdir: Path, port: int, upstream: dict) -> None:
+    """deploy/pgbouncer/pgbouncer.ini with the test's own listener, login and databases: the
+    `session` pool takes the shipped pool mode, `transaction` overrides it."""
+    shipped = configparser.RawConfigParser()
+    shipped.read(SHIPPED_CONFIG)
+    options = dict(shipped["pgbouncer"])
+    options.update(
+        listen_addr="127.0.0.1", listen_port=str(port), unix_socket_dir="",
+        auth_type="trust", auth_file=str(workdir / "userlist.txt"), admin_users="",
+        stats_users="", reserve_pool_size="0",  # one server connection means one
+        log_connections="0", log_disconnections="0",
+    )
     host = _upstream_host(upstream)
     upstream_port = upstream["PORT"] or upstream["OPTIONS"].get("port") or "5432"
     target = f"host={host} port={upstream_port} dbname={upstream['NAME']} user={upstream['USER']}"
     if upstream["PASSWORD"]:
         target += f" password={upstream['PASSWORD']}"
-    databases = "\n".join(
-        f"{pool} = {target} pool_mode={pool} pool_size=1" for pool in POOLS
-    )
+    databases = {"session": f"{target} pool_size=1",
+                 "transaction": f"{target} pool_size=1 pool_mode=transaction"}
     (workdir / "userlist.txt").write_text(f'"{upstream["USER"]}" ""\n')
-    (workdir / "pgbouncer.ini").write_text(f"""\
-[databases]
-{databases}
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = {port}
-unix_socket_dir =
-auth_type = trust
-auth_file = {workdir / "userlist.txt"}
-max_client_conn = 50
-reserve_pool_size = 0
-server_reset_query = DISCARD ALL
-query_wait_timeout = 60
-log_connections = 0
-log_disconnections = 0
-""")
+    (workdir / "pgbouncer.ini").write_text("\n".join([
+        "[databases]", *(f"{k} = {v}" for k, v in databases.items()),
+        "[pgbouncer]", *(f"{k} = {v}" for k, v in options.items()),
+    ]) + "\n")
 
 
 def _unprivileged_user(host: str) -> str | None:

@@ -14,6 +14,7 @@ and group (TENANT_LIMIT_SET_CALLS), and the statement runs in a transaction of i
 
 from __future__ import annotations
 
+import configparser
 import threading
 
 import psycopg
@@ -24,6 +25,7 @@ from django.test import Client
 from core.accounts.models import User
 from core.tenancy.models import Group
 from core.testing.people import PASSWORD
+from core.testing.pgbouncer import SHIPPED_CONFIG
 
 pytestmark = pytest.mark.committed
 
@@ -52,8 +54,15 @@ def backend_pid(alias: str = "default") -> int:
         return cursor.fetchone()[0]
 
 
+def test_the_shipped_pooler_uses_session_pooling():
+    shipped = configparser.RawConfigParser()
+    shipped.read(SHIPPED_CONFIG)
+    assert shipped["pgbouncer"]["pool_mode"] == "session"
+    assert shipped["pgbouncer"]["server_reset_query"] == "DISCARD ALL"
+
+
 def test_session_pooling_serves_interleaved_groups_from_one_backend(pgbouncer, alpha, beta):
-    """Two threads, one per group, each a series of real requests (routing, session, the
+    """deploy/pgbouncer/pgbouncer.ini as shipped (the fixture's `session` pool). Two threads, one per group, each a series of real requests (routing, session, the
     team page listing the group's members) through the session pool, closing the
     connection after each request as DB_CONN_MAX_AGE=0 does; a barrier makes them race
     every round for the pool's one server connection."""
