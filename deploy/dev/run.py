@@ -1,4 +1,4 @@
-"""`make run`: migrate, seed the demo group, start the web server and a Celery worker.
+"""`make run`: migrate, seed the demo group, start the web server, a Celery worker and beat.
 
 Ctrl-C stops everything it started. Running it again reuses the database under `.var/`
 (or DATABASE_URL) and the demo group.
@@ -31,7 +31,14 @@ def main() -> int:
             [sys.executable, "-m", "celery", "-A", "mutualaid", "worker", "-l", "info",
              "--concurrency", "2"], cwd=REPO / "platform", env=env,
         ))
-        tasks = f"Celery worker on {os.environ['REDIS_URL']}"
+        # Beat sends the scheduled tasks (settings.CELERY_BEAT_SCHEDULE); one, never more.
+        schedule = REPO / ".var" / "celerybeat-schedule"
+        schedule.parent.mkdir(exist_ok=True)
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "mutualaid", "beat", "-l", "info",
+             "--schedule", str(schedule)], cwd=REPO / "platform", env=env,
+        ))
+        tasks = f"Celery worker and beat on {os.environ['REDIS_URL']}"
     else:
         tasks = "REDIS_URL is not set: background tasks run in-process, synchronously"
     print(

@@ -440,3 +440,12 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 if PROMETHEUS_MULTIPROC_DIR:
     Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+
+# --- behind a reverse proxy (deploy/) ------------------------------------------------------
+# How many proxies you run in front of the app (Caddy in compose: 1; an ingress controller: 1,
+# or 2 behind a cloud load balancer). The client's address is then the one that many places
+# from the end of X-Forwarded-For, for sign-in limits (allauth) and signup limits
+# (django-ratelimit). 0: REMOTE_ADDR, and X-Forwarded-For is ignored (a client could forge it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+RATELIMIT_IP_META_KEY = "allauth.core.internal.httpkit.get_client_ip"  # one rule for both
