@@ -62,3 +62,18 @@ def _uk(text: str) -> str | None:
 def _us(text: str) -> str | None:
     match = _US.match(text)
     return match.group(1) if match else None
+
+
+def district(country: str, postcode: str) -> str:
+    """A postcode's wide area, fit to show where an address must not be: the UK outward code
+    ("SW1A 1AA" -> "SW1A", thousands of addresses) or a ZIP's first three digits ("02134" ->
+    "021xx"); "" for anything else (other countries' codes can be as small as a street)."""
+    code = normalise_country(country)
+    normal = normalise(country, postcode) if code else None
+    if normal is None:
+        return ""
+    if code in UK_FORMAT_COUNTRIES:
+        return normal.split(" ")[0] if normal != "GIR 0AA" else ""
+    if code in US_FORMAT_COUNTRIES:
+        return f"{normal[:3]}xx"
+    return ""

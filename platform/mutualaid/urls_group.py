@@ -12,6 +12,7 @@ from tenants.documents import views as documents
 from tenants.home import setup_views as home_setup
 from tenants.home import views as home
 from tenants.matching import dispatch_views as dispatch
+from tenants.matching import scheduling_views as scheduling
 from tenants.matching import views as matching
 from tenants.requests import views as requests
 from tenants.volunteers import views as volunteers
@@ -39,6 +40,11 @@ urlpatterns = [
     path("volunteer/tasks/", matching.tasks, name="volunteer_tasks"),
     path("volunteer/tasks/<int:request_id>/<str:step>/", matching.task_step,
          name="volunteer_task_step"),
+    path("volunteer/day/", scheduling.my_day, name="volunteer_day"),
+    path("volunteer/calendar/", scheduling.calendar_link, name="volunteer_calendar_link"),
+    path("calendar/<str:token>.ics", scheduling.calendar_feed, name="volunteer_calendar_feed"),
+    path("dispatch/<int:request_id>/plan/", scheduling.plan_day, name="dispatch_plan_day"),
+    path("ask/day/", requests.choose_day, name="ask_choose_day"),
     path("dispatch/", dispatch.queue, name="dispatch_queue"),
     path("dispatch/<int:request_id>/", dispatch.request_page, name="dispatch_request"),
     path("dispatch/<int:request_id>/location/", dispatch.set_location,

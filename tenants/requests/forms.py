@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import AccessibleForm
 from tenants.forms.formfields import CustomFieldsMixin
 from tenants.requests.models import HelpRequest, RequestType
+from tenants.requests.services import day_refusal
 
 
 class DateInput(forms.DateInput):
@@ -50,6 +51,11 @@ class AskForHelpForm(CustomFieldsMixin, AccessibleForm):
     )
     wanted_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     wanted_until = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    scheduled_for = forms.DateField(
+        label=_("A day that suits you (optional)"), required=False, widget=DateInput,
+        help_text=_("Afterwards we will show you days when a volunteer is already coming "
+                    "near you, if there are any."),
+    )
     recurrence = forms.ChoiceField(label=_("How often?"), choices=HelpRequest.Recurrence.choices,
                                    initial=HelpRequest.Recurrence.ONCE)
     language = forms.CharField(label=_("Language spoken"), max_length=8, required=False)
@@ -80,6 +86,12 @@ class AskForHelpForm(CustomFieldsMixin, AccessibleForm):
             self.add_error("wanted_until", _("The end of the window is before its start."))
         elif end and end < timezone.localdate():
             self.add_error("wanted_until", _("This date has passed."))
+        day = data.get("scheduled_for")
+        if day and "scheduled_for" not in self.errors:
+            reason = day_refusal(day, wanted_from=data.get("wanted_from"),
+                                 wanted_until=data.get("wanted_until"))
+            if reason:
+                self.add_error("scheduled_for", reason)
         if data.get("for_someone_else"):
             if not data.get("requester_name"):
                 self.add_error("requester_name", _("Tell us your name too."))
@@ -99,6 +111,7 @@ class AskForHelpForm(CustomFieldsMixin, AccessibleForm):
             "access_notes": d["access_notes"], "keysafe_code": d["keysafe_code"],
             "wanted_from": d["wanted_from"], "wanted_until": d["wanted_until"],
             "recurrence": d["recurrence"], "language": d["language"],
+            "scheduled_for": d["scheduled_for"],
             "requester_name": d["requester_name"] if on_behalf else "",
             "consent_recorded": bool(on_behalf and d["consent"]),
             "answers": self.answers(),
@@ -113,6 +126,11 @@ class LogRequestForm(AskForHelpForm):
         choices=[c for c in HelpRequest.Channel.choices if c[0] != HelpRequest.Channel.WEB],
     )
     field_order = ["channel"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_for"].label = _("Planned for (optional)")
+        self.fields["scheduled_for"].help_text = ""
 
 
 class LocationForm(AccessibleForm):
@@ -133,3 +151,9 @@ class CloseForm(AccessibleForm):
 
     note = forms.CharField(label=_("Why? (a few words for the timeline)"), max_length=500,
                            required=False)
+
+
+class PlanDayForm(AccessibleForm):
+    """The day a request is planned for; empty clears it (coordinators only)."""
+
+    day = forms.DateField(label=_("Planned for"), required=False, widget=DateInput)

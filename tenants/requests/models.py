@@ -183,6 +183,8 @@ class RequestEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     note = models.CharField(max_length=500, blank=True)
+    # A "planned" row (to_status PLANNED, status unchanged): the day set, None when cleared.
+    day = models.DateField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -200,4 +202,10 @@ class RequestEvent(models.Model):
 
     @property
     def to_label(self) -> str:
+        if self.to_status == PLANNED:
+            return _("Planned for a day") if self.day else _("Planned day removed")
         return HelpRequest.Status(self.to_status).label
+
+
+# A timeline row that changes the planned day, not the status (never counted as a claim).
+PLANNED = "planned"

@@ -31,6 +31,6 @@ declare(HelpRequest,
 holds_answers(HelpRequest, form="request")
 
 declare(RequestEvent,
-        public=["id", "request", "from_status", "to_status", "at"],
+        public=["id", "request", "from_status", "to_status", "day", "at"],
         staff=["actor", "note"],
         personal=["note"])

@@ -153,3 +153,60 @@ def advance(*, request_id: int, step: str, actor, volunteer=None, note: str = ""
     record(actor=actor, action=f"request.{step}", target=request,
            data={"from": previous, "to": rule.to, "volunteer": request.volunteer_id})
     return request
+
+
+# How far ahead a day may be planned.
+PLAN_AHEAD_DAYS = 365
+
+
+@transaction.atomic
+def plan_day(*, request_id: int, day, actor, by_requester: bool = False) -> HelpRequest:
+    """Set (or, with day=None, clear) the day a request is planned for: a timeline row and an
+    audit row. `by_requester`: the person who asked (no account) chooses, allowed only until
+    a volunteer has it. Raises Refused, saying why, and changes nothing."""
+    from tenants.requests.models import PLANNED
+
+    request = HelpRequest.objects.select_for_update().get(pk=request_id)
+    if request.status not in OPEN_TO_END:
+        raise Refused(_("This request is closed: its day can no longer change."))
+    if by_requester and request.status not in (S.NEW, S.OPEN):
+        raise Refused(_("A volunteer is already on it. To change the day, please contact "
+                        "the group."))
+    if day == request.scheduled_for:
+        return request
+    if day is not None:
+        reason = day_refusal(day, wanted_from=request.wanted_from,
+                             wanted_until=request.wanted_until)
+        if reason:
+            raise Refused(reason)
+    previous, request.scheduled_for = request.scheduled_for, day
+    request.save(update_fields=["scheduled_for", "updated_at"])
+    RequestEvent.objects.create(request=request, actor=actor, to_status=PLANNED, day=day)
+    record(actor=actor, action="request.plan", target=request,
+           data={"from": previous.isoformat() if previous else None,
+                 "to": day.isoformat() if day else None,
+                 "by": "requester" if by_requester else "staff"})
+    return request
+
+
+def day_refusal(day, *, wanted_from=None, wanted_until=None) -> str | None:
+    """Why `day` cannot be a request's planned day (a kind sentence), or None. Forms that ask
+    for a day check it with this too."""
+    from datetime import timedelta
+
+    from django.utils.formats import date_format
+
+    from tenants.requests.planning import group_today
+
+    today = group_today()
+    if day < today:
+        return _("That day has passed. Choose today or a later day.")
+    if day > today + timedelta(days=PLAN_AHEAD_DAYS):
+        return _("Choose a day within the next year.")
+    if wanted_from and day < wanted_from:
+        return _("That is before the first day help is wanted (%(day)s).") % {
+            "day": date_format(wanted_from, "DATE_FORMAT")}
+    if wanted_until and day > wanted_until:
+        return _("That is after the last day help is wanted (%(day)s).") % {
+            "day": date_format(wanted_until, "DATE_FORMAT")}
+    return None

@@ -54,8 +54,16 @@ class VolunteerProfile(models.Model):
     # Answers to the group's own questions on the volunteer form, {key: value}
     # (tenants.forms).
     answers = models.JSONField(default=dict, blank=True)
+    # Their calendar feed's secret (tenants/matching/calendar.py): only its hash, "" for none.
+    calendar_token_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
+        constraints = [
+            # A feed's URL finds one volunteer, through this index.
+            models.UniqueConstraint(fields=["calendar_token_hash"],
+                                    condition=~models.Q(calendar_token_hash=""),
+                                    name="volunteer_calendar_token_unique"),
+        ]
         indexes = [
             # Filtering volunteers by an answer: `answers @> {key: value}`.
             GinIndex(fields=["answers"], opclasses=["jsonb_path_ops"],

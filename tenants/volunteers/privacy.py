@@ -11,7 +11,7 @@ declare(VolunteerProfile,
         staff=["user", "status", "languages", "radius_km", "travel", "max_per_week",
                "vetting_level", "applied_at", "status_changed_at", "request_types"],
         # Answers to the group's own questions: levelled question by question (tenants.forms).
-        restricted=["answers"],
+        restricted=["answers", "calendar_token_hash"],
         personal=["postcode", "address", "lat", "lng", "cell", "area_cell", "languages",
                   "answers"],
         subject=lambda p: p.user_id)
