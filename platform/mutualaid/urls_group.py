@@ -13,6 +13,7 @@ from tenants.home import setup_views as home_setup
 from tenants.home import views as home
 from tenants.matching import dispatch_views as dispatch
 from tenants.matching import scheduling_views as scheduling
+from tenants.matching import priority_views as priority
 from tenants.matching import views as matching
 from tenants.requests import views as requests
 from tenants.volunteers import views as volunteers
@@ -25,6 +26,7 @@ urlpatterns = [
     path("setup/types/", include("tenants.requests.type_urls")),
     path("setup/languages/", home_setup.languages, name="setup_languages"),
     path("setup/branding/", home_setup.branding, name="setup_branding"),
+    path("setup/priority/", priority.weights, name="setup_priority"),
     path("branding/logo", branding.logo, name="branding_logo"),
     path("branding/theme.css", branding.theme_css, name="branding_theme"),
     path("welcome/<str:token>/", tenancy.welcome, name="welcome"),

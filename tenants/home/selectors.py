@@ -57,6 +57,11 @@ def setup_checklist(*, user) -> list[ChecklistItem]:
             "team", _("Invite your team"),
             _("Add coordinators and volunteers by email."), team_started(), "/team/",
         ),
+        ChecklistItem(
+            "priority", _("Decide who comes first"),
+            _("How much urgency, time waiting and the area's deprivation count in the queue."),
+            _saved("matching.priority_weights"), "/setup/priority/",
+        ),
     ]
 
 

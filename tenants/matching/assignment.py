@@ -22,8 +22,19 @@ Formulation (min-cost bipartite matching, solved by SciPy's LAPJVsp):
   week + k). The marginal cost of a volunteer's next task rises, so spreading work evenly is
   cheaper than piling it on one person; with fairness_km = 0 it is plain minimum total km.
 - each request also gets its own "unassigned" column costing more than any possible saving in
-  real cost (n_requests * max edge cost), so the minimum-cost full matching first assigns as
-  many requests as possible, and a request no one can take never blocks the others.
+  real cost (M = n_requests * max edge cost, + 1), so the minimum-cost full matching first
+  assigns as many requests as possible, and a request no one can take never blocks the others.
+- priority (tenants/matching/priority.py): when not everyone can be helped, higher-priority
+  requests win. Priorities are compared to the tenth of a point (PRIORITY_STEP) and ranked
+  0..T-1 (T distinct ranks); request i's "unassigned" column costs M * (T + rank_i). Leaving
+  out a set of requests then costs M times an integer, and real costs differ by less than M,
+  so the matching first maximises the assigned weight sum(T + rank_i), then minimises cost.
+  The requests that can be assigned together form a (transversal) matroid, and with every
+  weight positive its maximum-weight set is a largest one, the one greedy picks in priority
+  order: as many requests are assigned as without priority, a request is left out only when
+  taking it would mean dropping one of equal or higher priority, and among equally
+  prioritised solutions total cost stays minimal. With one priority for all (the default)
+  every column costs M, exactly as before. The pruning proof below never reads these costs.
 - the graph is sparse: candidates come from a k-d tree radius join (remote requests alike in
   type, vetting, day and language share one ranked list), and each request keeps only its
   few cheapest volunteers. That pruning is then proved harmless with LP duality: if a
@@ -64,6 +75,9 @@ NO_LOCATION = "no_location"  # an in-person request without lat/lng: a coordinat
 ANY_DAY = 0b1111111
 INITIAL_CANDIDATES_PER_REQUEST = 8
 TOLERANCE = 1e-9
+# Priorities closer than this are equal for auto-assign, so a request that came in an hour
+# later does not beat a much nearer volunteer's match on that alone.
+PRIORITY_STEP = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +90,7 @@ class RequestSlot:
     day: datetime.date | None = None
     language: str | None = None
     remote: bool = False  # by phone/video (optional): distance counts as 0, radius ignored
+    priority: float = 0.0  # higher wins when not everyone can be helped (optional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +131,8 @@ def haversine_km(lat1, lng1, lat2, lng2):
 
 def auto_assign(requests, volunteers, *, fairness_km=DEFAULT_FAIRNESS_KM,
                 language_bonus_km=DEFAULT_LANGUAGE_BONUS_KM) -> Assignment:
-    """The coordinator's "auto-assign the queue": most requests assigned, then least cost."""
+    """The coordinator's "auto-assign the queue": most requests assigned, the highest
+    priorities first, then least cost."""
     problem = _Problem(requests, volunteers)
     return _build_assignment(problem, _optimal_matching(problem, fairness_km,
                                                         language_bonus_km))
@@ -170,6 +186,7 @@ class _Problem:
             [languages.get(r.language, -1) for r in self.requests], dtype=np.int64)
         self.req_remote = np.array([r.remote for r in self.requests], dtype=bool)
         self.req_located = np.isfinite(self.req_xyz).all(axis=1)
+        self.req_rank, self.n_ranks = _priority_ranks([r.priority for r in self.requests])
 
         self.vol_xyz = _unit_vectors([v.lat for v in self.volunteers],
                                      [v.lng for v in self.volunteers])
@@ -188,6 +205,14 @@ class _Problem:
 
 def _index_of(values) -> dict:
     return {value: index for index, value in enumerate(sorted(values, key=str))}
+
+
+def _priority_ranks(priorities) -> tuple[np.ndarray, int]:
+    """Each priority's rank among the distinct ones (to PRIORITY_STEP), 0 = the lowest, and
+    how many distinct there are."""
+    steps = np.round(np.asarray(priorities, dtype=np.float64) / PRIORITY_STEP)
+    distinct, rank = np.unique(steps, return_inverse=True)
+    return rank.reshape(-1).astype(np.int64), max(len(distinct), 1)
 
 
 def _membership(sets, index) -> np.ndarray:
@@ -375,8 +400,9 @@ def _feasible_request_count(problem, local, groups) -> np.ndarray:
 
 class _CostScale:
     """Shift every cost to >= 1 (SciPy reads explicit zeros as missing edges; each request
-    is matched exactly once, so a constant shift changes no decision), and price the
-    "unassigned" column above any real-cost saving: n_requests * the largest shifted cost."""
+    is matched exactly once, so a constant shift changes no decision), and price each
+    "unassigned" column above any real-cost saving, M = n_requests * the largest shifted
+    cost + 1, times the request's priority weight T + rank (module docstring)."""
 
     def __init__(self, problem, local_cost, groups, slots, fairness_km):
         all_costs = [local_cost] + [group.cost for group in groups]
@@ -384,7 +410,8 @@ class _CostScale:
         highest = max((c.max() for c in all_costs if len(c)), default=0.0)
         highest += fairness_km * max(int(slots.max(initial=0)) - 1, 0)
         self.shift = 1.0 - lowest
-        self.unassigned = problem.n_requests * (highest + self.shift) + 1.0
+        above_any_saving = problem.n_requests * (highest + self.shift) + 1.0
+        self.unassigned = above_any_saving * (problem.n_ranks + problem.req_rank)
 
 
 def _initial_candidates_per_request(problem, groups) -> np.ndarray:
@@ -429,7 +456,7 @@ def _solve(problem, req, vol, cost, slots, fairness_km, costs: _CostScale) -> np
     cell_vol = np.repeat(vol, copies)
     cell_cost = np.repeat(cost, copies) + fairness_km * copy + costs.shift
     graph = csr_matrix(
-        (np.concatenate((cell_cost, np.full(n, costs.unassigned))),
+        (np.concatenate((cell_cost, costs.unassigned)),
          (np.concatenate((np.repeat(req, copies), np.arange(n))),
           np.concatenate((first_column[cell_vol] + copy, n_slot_columns + np.arange(n))))),
         shape=(n, n_slot_columns + n))

@@ -13,9 +13,12 @@ from itertools import islice
 from math import asin, cos, inf, radians
 from typing import NamedTuple
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +26,7 @@ from core.audit.services import record
 from core.geo.cells import SEARCH_RESOLUTION, cells_within, distance_km
 
 from tenants.matching import assignment as engine
+from tenants.matching import priority
 from tenants.matching.assignment import RequestSlot, VolunteerSlot, auto_assign
 from tenants.matching.eligibility import refusal, start_of_week
 from tenants.matching.selectors import DEGREES_PER_KM, EARTH_RADIUS_KM, SLACK_KM
@@ -41,10 +45,13 @@ WHY_UNASSIGNED = {
 }
 
 
-def queue():
-    """Requests waiting for a volunteer: most urgent first, then oldest."""
-    return (HelpRequest.objects.filter(status__in=QUEUE_STATUSES).select_related("type")
-            .order_by("-urgency", "created_at"))
+def queue(*, weights: priority.Weights | None = None, now: datetime | None = None):
+    """Requests waiting for a volunteer, highest priority first (urgency, waiting time and the
+    area's deprivation, weighed as the group chose: priority.py), then oldest, then by id.
+    Each row carries its `priority` and the terms `priority.explain` puts into words."""
+    waiting = HelpRequest.objects.filter(status__in=QUEUE_STATUSES).select_related("type")
+    return priority.with_priority(waiting, weights=weights or priority.group_weights(),
+                                  now=now or timezone.now()).order_by(*priority.ORDER)
 
 
 @dataclass(frozen=True)
@@ -229,7 +236,8 @@ class PlannedPair:
 
 
 def plan_auto_assign() -> tuple[list[PlannedPair], list[tuple[int, str]]]:
-    """The optimal assignment of the whole queue: (pairs to confirm, unassigned with why)."""
+    """The optimal assignment of the whole queue: (pairs to confirm, unassigned with why).
+    When not everyone can be helped, higher-priority requests win (assignment.py)."""
     requests = list(queue().exclude(lat__isnull=True, type__mode=RequestType.Mode.IN_PERSON))
     load = weekly_load()
     volunteers = [
@@ -248,7 +256,7 @@ def _request_slot(request: HelpRequest) -> RequestSlot:
         id=request.pk, lat=request.lat or 0.0, lng=request.lng or 0.0,
         type_code=request.type.code, vetting_needed=request.type.vetting_level,
         day=request.wanted_from, language=request.language or None,
-        remote=request.type.mode == RequestType.Mode.REMOTE,
+        remote=request.type.mode == RequestType.Mode.REMOTE, priority=request.priority,
     )
 
 

@@ -13,14 +13,15 @@ from core.accounts.models import User
 from core.errors import Refused
 from core.privacy.engine import Viewer, show, show_many
 from tenants.forms import selectors as answers
-from tenants.matching import dispatch, plans
+from tenants.matching import dispatch, plans, priority
 from tenants.requests.models import HelpRequest
 from tenants.requests.services import OPEN_TO_END, TransitionRefused
 
 
-# What the queue shows of each waiting request.
+# What the queue shows of each waiting request (the deprivation decile through its
+# priority explanation).
 QUEUE_FIELDS = ("type", "status", "urgency", "description", "person_name", "postcode",
-                "location_status")
+                "location_status", "deprivation_decile")
 
 
 @coordinators_only
@@ -33,7 +34,8 @@ def queue(request):
         messages.info(request, problem)
     waiting = list(waiting[:50])
     shown = show_many(viewer, waiting, why="dispatch queue", fields=QUEUE_FIELDS)
-    rows = [(s, dispatch.suggestions(r, limit=3)) for s, r in zip(shown, waiting)]
+    rows = [(s, priority.explain(r), dispatch.suggestions(r, limit=3))
+            for s, r in zip(shown, waiting)]
     return render(request, "matching/queue.html", {
         "rows": rows, "answer_filters_used": used,
         "answer_filters": answers.filter_inputs(viewer, "request", request.GET)})

@@ -15,12 +15,15 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Value
+from django.utils import timezone
 
 from core.privacy.anonymity import Density
 from core.privacy.engine import Shown, Viewer, columns, show_many
 from core.privacy.levels import Level
 from core.geo.cells import PUBLIC_RESOLUTION, SEARCH_RESOLUTION, cell_for, cells_within
 from core.geo.cells import distance_km
+from tenants.matching.priority import ORDER as PRIORITY_ORDER
+from tenants.matching.priority import Weights, group_weights, with_priority
 from tenants.requests.models import HelpRequest, RequestType
 from tenants.volunteers.models import VolunteerProfile
 
@@ -82,7 +85,9 @@ class NearbyQuery:
 
 
 def nearby_query(*, profile: VolunteerProfile, km: float | None = None, type_code: str = "",
-                 day: date | None = None) -> NearbyQuery:
+                 day: date | None = None, weights: Weights | None = None) -> NearbyQuery:
+    """With `weights`, each row ends with its priority, and remote help comes highest
+    priority first."""
     radius = min(km or profile.radius_km, profile.radius_km)
     types = profile.request_types.filter(active=True, vetting_level__lte=profile.vetting_level)
     if type_code:
@@ -91,6 +96,10 @@ def nearby_query(*, profile: VolunteerProfile, km: float | None = None, type_cod
     open_ = HelpRequest.objects.filter(status=HelpRequest.Status.OPEN)
     if day:
         open_ = open_.exclude(wanted_from__gt=day).exclude(wanted_until__lt=day)
+    last = ()
+    if weights is not None:
+        open_ = with_priority(open_, weights=weights, now=timezone.now())
+        last = ("priority",)
     # Kinds resolved here (a handful of rows), so the request queries need no join.
     remote = [pk for pk, t in types.items() if t.mode == RequestType.Mode.REMOTE]
     in_person = [pk for pk, t in types.items() if t.mode == RequestType.Mode.IN_PERSON]
@@ -103,10 +112,13 @@ def nearby_query(*, profile: VolunteerProfile, km: float | None = None, type_cod
         near = (open_.filter(within_box(profile.lat, profile.lng, radius), area_cell__in=area,
                              type_id__in=in_person)
                 .order_by().annotate(came_in=_CAME_IN)
-                .values_list(*_COLUMNS, "lat", "lng", "came_in"))
-    return NearbyQuery(  # remote help in the model's order: most urgent, then oldest
-        types=types, in_person=near, radius=radius,
-        remote=open_.filter(type_id__in=remote).values_list(*_COLUMNS) if remote else None)
+                .values_list(*_COLUMNS, "lat", "lng", "came_in", *last))
+    remote_rows = open_.filter(type_id__in=remote) if remote else None
+    if remote_rows is not None and weights is not None:
+        remote_rows = remote_rows.order_by(*PRIORITY_ORDER)
+    return NearbyQuery(  # remote help in the model's order (most urgent, then oldest) or
+        types=types, in_person=near, radius=radius,  # by priority
+        remote=remote_rows.values_list(*_COLUMNS, *last) if remote_rows is not None else None)
 
 
 def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
@@ -114,15 +126,24 @@ def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
                          order: str = "distance", limit: int | None = None,
                          policy: bool = True) -> list[NearbyRequest]:
     """Nearest (remote help counts as 0 km) then most urgent, or (order="urgency") most urgent
+    then nearest, or (order="priority") highest priority (the group's weights, priority.py)
     then nearest; then the oldest first. At most `limit` rows: a phone shows a page at a time,
-    and remote help can be thousands of rows long.
+    and remote help can be thousands of rows long. The priority orders the list; it is not
+    shown (it weighs the area's deprivation decile, which is for coordinators).
 
     The privacy policy decides what the rows hold: the fields a volunteer may see of an open
     request, and its area blurred until it holds k requests or households. (`policy=False`
     skips both, for the benchmark that measures what they cost; nothing else may use it.)"""
     if profile.status != VolunteerProfile.Status.ACTIVE:
         return []  # what Viewer.of decides: an inactive volunteer is cleared for public only
-    q = nearby_query(profile=profile, km=km, type_code=type_code, day=day)
+    by_priority = order == "priority"
+    q = nearby_query(profile=profile, km=km, type_code=type_code, day=day,
+                     weights=group_weights() if by_priority else None)
+    lead: dict[int, float] = {}  # request id -> priority, when ordered by it
+    remote = q.remote[:limit] if q.remote is not None else ()
+    near_rows = q.in_person if q.in_person is not None else ()
+    if by_priority:
+        remote, near_rows = _noting(lead, remote), _noting(lead, near_rows)
     seen = columns(HelpRequest, Level.VOLUNTEER) if policy else None
     shows_text = seen is None or "description" in seen
     area_of = area_density().display_cell if policy else _same
@@ -131,11 +152,10 @@ def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
     types, make = q.types, NearbyRequest._make
     rows = [make((pk, types[type_id], description if shows_text else "", urgency,
                   labels.get(urgency, urgency), wanted_from, wanted_until, None, ""))
-            for pk, type_id, description, urgency, wanted_from, wanted_until
-            in (q.remote[:limit] if q.remote is not None else ())]
+            for pk, type_id, description, urgency, wanted_from, wanted_until in remote]
     near, home, areas = [], (profile.lat, profile.lng), {}
     for pk, type_id, description, urgency, wanted_from, wanted_until, lat, lng, came_in \
-            in (q.in_person if q.in_person is not None else ()):
+            in near_rows:
         distance = distance_km(home, (lat, lng))
         if distance > q.radius:
             continue
@@ -147,6 +167,8 @@ def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
             cell_for(lat, lng, PUBLIC_RESOLUTION))))
     if order == "urgency":  # most urgent, then nearest, then oldest
         near.sort(key=lambda entry: (entry[0][1], entry[0][0], entry[0][2]))
+    elif by_priority:  # highest priority, then nearest, then oldest
+        near.sort(key=lambda entry: (-lead[entry[1][0]], entry[0][0], entry[0][2]))
     else:
         near.sort(key=itemgetter(0))
     # Only rows that can make the page get an area (the first `limit` of each list).
@@ -156,11 +178,20 @@ def nearby_open_requests(*, profile: VolunteerProfile, km: float | None = None,
         rows.append(make((*row[:-1], area)))
     if order == "urgency":  # stable: the oldest first still
         rows.sort(key=lambda r: (-r.urgency, r.km or 0))
+    elif by_priority:
+        rows.sort(key=lambda r: (-lead[r.id], r.km or 0))
     return rows[:limit]
 
 
 def _same(cell: str) -> str:
     return cell
+
+
+def _noting(lead: dict, rows):
+    """The rows without their last column, the priority, which goes into `lead` by id."""
+    for row in rows:
+        lead[row[0]] = row[-1]
+        yield row[:-1]
 
 
 DENSITY_SECONDS = 600

@@ -46,7 +46,8 @@ def nearby(request):
         return _set_it_up()
     km = _number(request.GET.get("km"))
     day = _day(request.GET.get("day"))
-    order = "urgency" if request.GET.get("order") == "urgency" else "distance"
+    order = request.GET.get("order")
+    order = order if order in ("urgency", "priority") else "distance"
     # "Show more" grows the list a page at a time (one list on a phone, not numbered pages).
     showing = min(MAX_SHOWN, PAGE_SIZE * max(1, int(_number(request.GET.get("pages")) or 1)))
     rows = nearby_open_requests(profile=profile, km=km, type_code=request.GET.get("type", ""),
