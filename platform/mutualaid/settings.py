@@ -100,6 +100,7 @@ SHARED_APPS = [
     "mutualaid.signup",
     "mutualaid.console",
     "mutualaid.directory",
+    "mutualaid.opendata",  # public schema: the fleet's anonymous weekly counts
 ]
 # Only what a group needs: 10,000 schemas multiply every table and index listed here.
 TENANT_APPS = [
@@ -338,6 +339,11 @@ CELERY_BEAT_SCHEDULE.update({
     "console-drop-closed-groups": {"task": "console.drop_closed_groups",
                                    "schedule": 24 * 60 * 60},
 })
+
+# --- open data (mutualaid/opendata): the fleet's requests by week, kind and area --------
+# Whole weeks published (and counted by each group's daily task).
+OPEN_DATA_WEEKS = env.int("OPEN_DATA_WEEKS", default=52)
+CELERY_BEAT_SCHEDULE["opendata-counts"] = {"task": "opendata.collect", "schedule": 24 * 60 * 60}
 
 # --- privacy -----------------------------------------------------------------------------
 # Every area shown holds at least this many requests or households; smaller counts are
