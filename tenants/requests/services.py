@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from core.audit.services import record
 from core.errors import Refused
 from core.geo.cells import SEARCH_RESOLUTION, cell_for
+from core.geo.deprivation.lookup import decile_at, deciles_at
 from django.utils.translation import gettext_lazy as _
 
 from tenants.requests.models import HelpRequest, LocationStatus, RequestEvent
@@ -60,6 +61,8 @@ def submit_request(*, fields: dict, submission_key: uuid.UUID, channel: str,
     if fields.get("lat") is not None and not fields.get("area_cell"):
         fields = {**fields, "area_cell": cell_for(fields["lat"], fields["lng"], SEARCH_RESOLUTION),
                   "location_status": LocationStatus.LOCATED}
+    if fields.get("lat") is not None and "deprivation_decile" not in fields:
+        fields = {**fields, "deprivation_decile": decile_at(fields["lat"], fields["lng"])}
     existing = HelpRequest.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
@@ -120,13 +123,36 @@ def _place(request: HelpRequest, found, *, actor, also: list[str] = ()) -> None:
     if found.ok:
         request.lat, request.lng, request.cell = found.lat, found.lng, found.h3_cell
         request.area_cell = cell_for(found.lat, found.lng, SEARCH_RESOLUTION)
+        request.deprivation_decile = decile_at(found.lat, found.lng)
         request.location_status = LocationStatus.LOCATED
     else:
         request.location_status = LocationStatus.UNKNOWN
-    request.save(update_fields=["lat", "lng", "cell", "area_cell", "location_status",
-                                "updated_at", *also])
+    request.save(update_fields=["lat", "lng", "cell", "area_cell", "deprivation_decile",
+                                "location_status", "updated_at", *also])
     record(actor=actor, action="request.locate", target=request,
            data={"located": found.ok, "source": getattr(found, "source", "")})
+
+
+RESCORE_BATCH = 500
+
+
+def rescore_deprivation() -> int:
+    """Look every located request's deprivation decile up again, in the current group (after
+    a deprivation dataset is loaded, replaced or removed); returns how many changed."""
+    changed = 0
+    located = HelpRequest.objects.filter(lat__isnull=False, lng__isnull=False).order_by("pk")
+    last = 0
+    while batch := list(located.filter(pk__gt=last).only("pk", "lat", "lng",
+                                                          "deprivation_decile")[:RESCORE_BATCH]):
+        last = batch[-1].pk
+        deciles = deciles_at([(r.lat, r.lng) for r in batch])
+        stale = [r for r, decile in zip(batch, deciles) if r.deprivation_decile != decile]
+        for request, decile in zip(batch, deciles):
+            request.deprivation_decile = decile
+        with transaction.atomic():
+            HelpRequest.objects.bulk_update(stale, ["deprivation_decile"])
+        changed += len(stale)
+    return changed
 
 
 def _constraint(exc: IntegrityError) -> str:

@@ -9,3 +9,12 @@ def locate_request(request_id: int) -> str:
     from tenants.requests.services import locate
 
     return locate(request_id=request_id, country=connection.tenant.country.code).location_status
+
+
+@group_task(name="requests.rescore_deprivation")
+def rescore_deprivation() -> int:
+    """Every located request's deprivation decile, looked up again (after a dataset loads).
+    Fanned out over the fleet by `manage.py rescore_deprivation`."""
+    from tenants.requests.services import rescore_deprivation as rescore
+
+    return rescore()
