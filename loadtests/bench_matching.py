@@ -1,4 +1,4 @@
-"""`make bench-matching`: matching at city scale, in one JSON line.
+"""`make bench-matching`: matching at city scale, in one JSON line, then equity in a second.
 
 Run it as `cd /work/main && .venv/bin/python loadtests/bench_matching.py`.
 
@@ -41,10 +41,26 @@ Each baseline answer is checked against ours (answers_match_baseline; the run fa
 difference). nearby_index_scan: the plans of the nearby queries (printed to stderr) read the
 requests table through an index for every sampled volunteer; the run exits non-zero if any
 plan scans it whole. nearby_ratio / suggest_ratio = baseline p95 / our p95.
+
+3. Equity (pure Python, no database; its own JSON line, "bench": "matching_equity"; alone with
+`loadtests/bench_matching.py equity`, ~10 s): four weeks of a city whose deprivation varies
+from area to area (deciles cut so each holds a tenth of the residents, 1 = most deprived),
+where need gathers in deprived areas and volunteers live away from them. 300 requests a day
+(urgency as in the query part's group), 800 volunteers, each doing at most one task a day and
+their weekly cap a week, on the weekdays they offer: capacity short of demand. At the end of
+each day auto-assign runs on everything waiting, with priorities computed exactly as the
+queue computes them (tenants/matching/priority.py, default urgency and waiting weights); a
+request unhelped after a week is closed. Counted: requests that came in after the first
+week and at least 48 hours before the end. Reported for deprivation weights 0 (the baseline,
+same run), the default 1, 3 and 10: deprived_helped_48h_pct (deciles 1-2 helped within 48
+hours), helped_48h_pct (everyone), least_deprived_helped_48h_pct (deciles 9-10),
+helped_pct (helped at all) and km_per_help, so what equity costs is visible. ratio =
+deprived_helped_48h_pct at the default weight / at weight 0.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -106,10 +122,11 @@ def make_clusters(rng, count=30):
     return centres, spreads, weights / weights.sum()
 
 
-def make_requests(rng, clusters, today):
-    lat, lng = city_points(rng, N_REQUESTS, clusters)
+def make_requests(rng, clusters, today, points=None):
+    """N_REQUESTS requests spread like the city, or one at each of `points` (lat, lng)."""
+    lat, lng = points if points is not None else city_points(rng, N_REQUESTS, clusters)
     requests = []
-    for i in range(N_REQUESTS):
+    for i in range(len(lat)):
         type_code = TYPES[rng.choice(len(TYPES), p=TYPE_WEIGHTS)]
         vetting = VETTING_NEEDED.get(type_code, 0)
         if vetting == 0 and rng.random() < 0.1:  # e.g. a vulnerable person asking
@@ -125,10 +142,11 @@ def make_requests(rng, clusters, today):
     return requests
 
 
-def make_volunteers(rng, clusters):
-    lat, lng = city_points(rng, N_VOLUNTEERS, clusters)
+def make_volunteers(rng, clusters, points=None):
+    """N_VOLUNTEERS volunteers spread like the city, or one at each of `points`."""
+    lat, lng = points if points is not None else city_points(rng, N_VOLUNTEERS, clusters)
     volunteers = []
-    for i in range(N_VOLUNTEERS):
+    for i in range(len(lat)):
         n_types = int(rng.integers(1, 5))
         type_codes = frozenset(TYPES[t] for t in rng.choice(
             len(TYPES), size=n_types, replace=False, p=TYPE_WEIGHTS))
@@ -188,6 +206,169 @@ def assignment_results() -> dict:
         "optimal_assigned": optimum.assigned_count,
         "baseline_assign_s": round(greedy_s, 3),
         "ratio": round(greedy.total_km / ours.total_km, 3),
+    }
+
+
+# --- 3. Equity: who is helped within 48 hours when volunteers are too few -----------------
+
+EQUITY_SEED = SEED + 10
+EQUITY_DAYS = int(os.environ.get("BENCH_EQUITY_DAYS", "28"))
+EQUITY_WARMUP_DAYS = 7  # the queue fills up first; requests that came in then are not counted
+EQUITY_REQUESTS_PER_DAY = 300
+EQUITY_VOLUNTEERS = 800
+EXPIRY_DAYS = 7  # unhelped after a week, a request is closed ("could not help")
+HELPED_WITHIN_DAYS = 2.0
+DEPRIVED_DECILES = (1, 2)
+# The deprivation weights compared: 0 (the baseline: priority from urgency and waiting only),
+# the default, and higher ones. Urgency and waiting keep their defaults throughout.
+EQUITY_WEIGHTS = (0.0, 1.0, 3.0, 10.0)
+# How strongly need gathers in deprived areas and volunteers away from them: each is
+# exp(+-SKEW * z), z the area's standardised deprivation.
+NEED_SKEW = 0.5
+VOLUNTEER_SKEW = 0.5
+
+
+def deprivation_field(rng):
+    """A smooth deprivation score over the city, higher = more deprived: an east-west gradient
+    (east poorer, as in London) plus a few pockets of each kind. Returns score(x_km, y_km)."""
+    centres = rng.uniform(-HALF_SPAN_KM * 0.8, HALF_SPAN_KM * 0.8, size=(8, 2))
+    spreads = rng.uniform(1.5, 4.0, size=8)
+    signs = np.array([1, 1, 1, 1, 1, -1, -1, -1], dtype=np.float64)
+
+    def score(x, y):
+        bumps = np.exp(-((x[:, None] - centres[:, 0]) ** 2 + (y[:, None] - centres[:, 1]) ** 2)
+                       / (2 * spreads ** 2))
+        return 0.6 * x / HALF_SPAN_KM + bumps @ signs
+
+    return score
+
+
+def to_km(lat, lng):
+    x = (np.asarray(lng) - CENTRE[1]) * KM_PER_DEG_LAT * np.cos(np.radians(CENTRE[0]))
+    return x, (np.asarray(lat) - CENTRE[0]) * KM_PER_DEG_LAT
+
+
+def deciles_by_population(rng, clusters, score):
+    """Decile of any point (1 = most deprived), cut so each decile holds a tenth of the
+    city's residents, as official indices rank small areas of about equal population."""
+    values = score(*to_km(*city_points(rng, 20_000, clusters)))
+    cuts = np.quantile(values, np.linspace(0.1, 0.9, 9))  # ascending: least deprived first
+    mean, sd = values.mean(), values.std()
+
+    def decile(x, y):
+        v = score(x, y)
+        return 10 - np.searchsorted(cuts, v, side="right"), (v - mean) / sd
+
+    return decile
+
+
+def skewed_points(rng, n, clusters, decile, skew):
+    """n city points, kept with probability ~ exp(skew * z): skew > 0 gathers them in
+    deprived areas, < 0 away from them."""
+    lat, lng = city_points(rng, n * 6, clusters)
+    _, z = decile(*to_km(lat, lng))
+    weight = np.exp(skew * z)
+    keep = rng.choice(len(lat), size=n, replace=False, p=weight / weight.sum())
+    return lat[keep], lng[keep]
+
+
+def equity_instance(seed=EQUITY_SEED):
+    """Requests arriving over EQUITY_DAYS (each with its arrival time in days, urgency and
+    decile) and volunteers (each with a weekly cap), in a city with deprived areas."""
+    rng = np.random.default_rng(seed)
+    clusters = make_clusters(rng)
+    decile = deciles_by_population(rng, clusters, deprivation_field(rng))
+    n = EQUITY_REQUESTS_PER_DAY * EQUITY_DAYS
+    points = skewed_points(rng, n, clusters, decile, NEED_SKEW)
+    requests = make_requests(rng, clusters, datetime.date(2026, 11, 23), points=points)
+    arrived = np.sort(rng.uniform(0, EQUITY_DAYS, size=n))
+    urgency = rng.choice(4, size=n, p=[0.3, 0.45, 0.2, 0.05])
+    deciles = decile(*to_km(*points))[0]
+    volunteers = make_volunteers(rng, clusters, points=skewed_points(
+        rng, EQUITY_VOLUNTEERS, clusters, decile, -VOLUNTEER_SKEW))
+    return requests, arrived, urgency, deciles, volunteers
+
+
+def simulate(instance, weights) -> dict:
+    """Day by day: at the end of each day, auto-assign everything waiting (priorities from
+    `weights`, as the queue computes them) to volunteers free that weekday, each doing at
+    most one task a day and their weekly cap a week. Returns shares of the counted
+    requests (those that came in after the warm-up and at least 48 hours before the end)."""
+    from tenants.matching.priority import terms
+
+    requests, arrived, urgency, deciles, volunteers = instance
+    weekly_cap = np.array([v.remaining_capacity + v.tasks_this_week for v in volunteers])
+    used = np.zeros(len(volunteers), dtype=np.int64)
+    helped_at = np.full(len(requests), np.nan)
+    km = 0.0
+    monday = datetime.date(2026, 11, 23)
+    for day in range(EQUITY_DAYS):
+        now = day + 1.0
+        if day % 7 == 0:
+            used[:] = 0
+        waiting = np.flatnonzero((arrived < now) & np.isnan(helped_at)
+                                 & (now - arrived <= EXPIRY_DAYS))
+        today = monday + datetime.timedelta(days=day)
+        slots = [dataclasses.replace(
+            requests[i], id=int(i), day=today, priority=terms(
+                urgency=int(urgency[i]), waiting_days=float(now - arrived[i]),
+                decile=int(deciles[i]), weights=weights).total) for i in waiting]
+        free = np.flatnonzero(used < weekly_cap)
+        staff = [dataclasses.replace(volunteers[j], id=int(j), remaining_capacity=1,
+                                     tasks_this_week=int(used[j])) for j in free]
+        result = auto_assign(slots, staff)
+        for request_id, volunteer_id, distance in result.pairs:
+            helped_at[request_id] = now
+            used[volunteer_id] += 1
+            km += distance
+    counted = (arrived >= EQUITY_WARMUP_DAYS) & (arrived < EQUITY_DAYS - HELPED_WITHIN_DAYS)
+    in_time = helped_at - arrived <= HELPED_WITHIN_DAYS  # NaN (never helped) compares False
+    deprived = counted & np.isin(deciles, DEPRIVED_DECILES)
+    least = counted & np.isin(deciles, (9, 10))
+    helped = counted & ~np.isnan(helped_at)
+
+    def pct(part, whole):
+        return round(100 * float(part.sum()) / max(int(whole.sum()), 1), 1)
+
+    return {
+        "deprived_helped_48h_pct": pct(in_time & deprived, deprived),
+        "helped_48h_pct": pct(in_time & counted, counted),
+        "least_deprived_helped_48h_pct": pct(in_time & least, least),
+        "helped_pct": pct(helped, counted),
+        "km_per_help": round(km / max(int((~np.isnan(helped_at)).sum()), 1), 3),
+    }
+
+
+def equity_results() -> dict:
+    from tenants.matching.priority import DEFAULT_WEIGHTS
+
+    started = time.perf_counter()
+    instance = equity_instance()
+    requests, arrived, _urgency, deciles, volunteers = instance
+    runs = {weight: simulate(instance, dataclasses.replace(DEFAULT_WEIGHTS, deprivation=weight))
+            for weight in EQUITY_WEIGHTS}
+    counted = (arrived >= EQUITY_WARMUP_DAYS) & (arrived < EQUITY_DAYS - HELPED_WITHIN_DAYS)
+    weekly = sum(v.remaining_capacity + v.tasks_this_week for v in volunteers)
+    ours, base = runs[DEFAULT_WEIGHTS.deprivation], runs[0.0]
+    return {
+        "bench": "matching_equity",
+        "days": EQUITY_DAYS,
+        "requests": len(requests),
+        "counted_requests": int(counted.sum()),
+        "counted_deprived_requests": int((counted & np.isin(deciles, DEPRIVED_DECILES)).sum()),
+        "volunteers": len(volunteers),
+        "weekly_capacity_to_demand": round(weekly / (7 * EQUITY_REQUESTS_PER_DAY), 2),
+        "urgency_weight": DEFAULT_WEIGHTS.urgency,
+        "waiting_weight": DEFAULT_WEIGHTS.waiting,
+        "deprivation_weight": DEFAULT_WEIGHTS.deprivation,
+        "deprived_helped_48h_pct": ours["deprived_helped_48h_pct"],
+        "baseline_deprived_helped_48h_pct": base["deprived_helped_48h_pct"],
+        "helped_48h_pct": ours["helped_48h_pct"],
+        "baseline_helped_48h_pct": base["helped_48h_pct"],
+        "ratio": round(ours["deprived_helped_48h_pct"]
+                       / max(base["deprived_helped_48h_pct"], 1e-9), 3),
+        "by_deprivation_weight": {f"{weight:g}": run for weight, run in runs.items()},
+        "sim_s": round(time.perf_counter() - started, 1),
     }
 
 
@@ -692,12 +873,14 @@ def _suggest_key(found):
 def main():
     """The queries run first, in a process of their own (Django, one database), so that
     neither part's leftovers (NumPy's threads and arrays, Django's caches) weigh on the
-    other's timings; then the assignment here. One JSON line with both."""
+    other's timings; then the assignment here. One JSON line with both; then the equity
+    simulation's line."""
     run = subprocess.run([sys.executable, __file__, "queries"], stdout=subprocess.PIPE,
                          text=True, check=False)
     queries = json.loads(run.stdout.strip().splitlines()[-1]) if run.stdout.strip() else {}
     ok = queries.pop("ok", False) and run.returncode == 0
     print(json.dumps({"bench": "matching", **assignment_results(), **queries}), flush=True)
+    print(json.dumps(equity_results()), flush=True)
     if not ok:
         sys.exit(1)
 
@@ -708,4 +891,9 @@ def queries_main():
 
 
 if __name__ == "__main__":
-    queries_main() if sys.argv[1:] == ["queries"] else main()
+    if sys.argv[1:] == ["queries"]:
+        queries_main()
+    elif sys.argv[1:] == ["equity"]:  # the equity line alone (a minute, no database)
+        print(json.dumps(equity_results()), flush=True)
+    else:
+        main()

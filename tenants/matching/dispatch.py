@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 from math import asin, cos, inf, radians
 from typing import NamedTuple
-
-from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, prefetch_related_objects
