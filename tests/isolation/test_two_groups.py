@@ -12,7 +12,8 @@ from core.testing.people import PASSWORD
 pytestmark = pytest.mark.django_db
 
 GROUP_PAGES = ["/", "/setup/", "/accounts/login/", "/accounts/email/", "/accounts/password/change/",
-               "/setup/types/", "/setup/languages/", "/setup/branding/", "/branding/theme.css"]
+               "/setup/types/", "/setup/languages/", "/setup/branding/", "/branding/theme.css",
+               "/setup/priority/"]
 
 
 def log_in(client, host: str, email: str):

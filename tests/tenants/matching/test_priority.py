@@ -267,3 +267,14 @@ def test_only_admins_set_weights(client, in_alpha):
         set_priority_weights(urgency=Decimal(1), waiting=Decimal("NaN"),
                              deprivation=Decimal(1), actor=admin())
     assert not PrioritySettings.objects.exists()
+
+
+def test_one_groups_weights_are_not_anothers(in_alpha, beta):
+    from django.db import connection
+
+    from core.tenancy.models import Group
+
+    set_weights(deprivation="7")
+    assert priority.group_weights().deprivation == 7.0
+    connection.set_tenant(Group.objects.get(schema_name=beta.slug))
+    assert priority.group_weights() == DEFAULT_WEIGHTS
