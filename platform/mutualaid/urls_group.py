@@ -62,6 +62,7 @@ urlpatterns = [
     path("vetting/", include("tenants.vetting.urls")),
     path("safeguarding/", include("tenants.safeguarding.urls")),
     path("records/", include("tenants.records.urls")),
+    path("reports/", include("tenants.reports.urls")),
     path("team/", include("tenants.team.urls")),
     path("billing/", include("billing.urls_group")),
     path("accounts/", include("allauth.urls")),

@@ -3,8 +3,6 @@ privacy policy for the viewer and records what it revealed."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
+from core import csv_files
 from core.accounts.models import User
 from core.privacy.engine import Viewer, show_many
 from core.privacy.registry import policy_for
@@ -118,23 +117,5 @@ def requests_csv(*, viewer: Viewer, policy: bool = True) -> Iterator[str]:
     # Then one column per question of the group's own ("answer.<key>"), each at its level.
     extra, answers = export_columns(viewer if policy else Viewer.system(), records, "request",
                                     why="requests export")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*EXPORT_FIELDS, *extra])
-    for values, more in zip(rows, answers):
-        writer.writerow([*map(_cell, values), *map(_cell, more)])
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "_meta"):
-        return str(value.pk) if not hasattr(value, "code") else value.code
-    text = str(value)
-    # A cell starting with =, +, - or @ is a formula to a spreadsheet: neutralise it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    yield from csv_files.lines([*EXPORT_FIELDS, *extra],
+                               ([*values, *more] for values, more in zip(rows, answers)))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
@@ -13,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import csv_files
 from core.accounts.decorators import admins_only, coordinators_only
 from core.audit.selectors import log
 from core.audit.services import record
@@ -44,12 +42,9 @@ def audit_log(request):
 
 
 def _csv_download(entries, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(AUDIT_COLUMNS)
-    for row in entries.values_list(*AUDIT_COLUMNS).iterator(chunk_size=2000):
-        writer.writerow(row)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = entries.values_list(*AUDIT_COLUMNS).iterator(chunk_size=2000)
+    response = HttpResponse("".join(csv_files.lines(AUDIT_COLUMNS, rows)),
+                            content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
