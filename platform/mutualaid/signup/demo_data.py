@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.accounts.models import User
 from core.geo.cells import cell_for
+from core.geo.deprivation.lookup import decile_at
 from core.geo.models import PostcodeCentroid
 from tenants.requests.models import HelpRequest, RequestType
 from tenants.requests.services import advance, submit_request
@@ -58,9 +59,10 @@ def seed_demo_activity(*, near: tuple[float, float], coordinator: User) -> bool:
         if i < 13:  # a few are still waiting for approval
             move_volunteer(profile_id=profile.pk, move="approve", actor=coordinator)
     today = timezone.localdate()
+    by_decile = _by_deprivation_decile(places)
     for i in range(30):
         code = rng.choice(list(NEEDS))
-        place = rng.choice(places)
+        place = rng.choice(by_decile[i % len(by_decile)])
         request, _ = submit_request(
             fields={"type": types[code], "description": rng.choice(NEEDS[code]),
                     "person_name": f"{rng.choice(FIRST)} (demo)", "person_phone": "07700 900000",
@@ -75,6 +77,15 @@ def seed_demo_activity(*, near: tuple[float, float], coordinator: User) -> bool:
             advance(request_id=request.pk, step="open", actor=coordinator)
     _victors_tasks(near=near, coordinator=coordinator, types=types)
     return True
+
+
+def _by_deprivation_decile(places: list[PostcodeCentroid]) -> list[list[PostcodeCentroid]]:
+    """The places grouped by their area's deprivation decile (the synthetic sample that
+    seed_demo loads), so the demo's requests come from all ten; one group without data."""
+    groups: dict[int | None, list[PostcodeCentroid]] = {}
+    for place in places:
+        groups.setdefault(decile_at(place.lat, place.lng), []).append(place)
+    return [groups[d] for d in sorted(groups, key=lambda d: (d is None, d))]
 
 
 def _victors_tasks(*, near, coordinator: User, types) -> None:

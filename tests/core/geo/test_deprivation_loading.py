@@ -228,3 +228,19 @@ def test_a_bad_scored_geojson_changes_nothing_either(tmp_path):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(CommandError, match="nope.geojson: No such file or directory"):
         load("--preset", "imd2019", "--geojson", str(tmp_path / "nope.geojson"))
+
+
+def test_the_shipped_samples_are_what_their_script_makes():
+    import importlib.util
+
+    from core.geo.deprivation.sources import DATA_DIR
+
+    spec = importlib.util.spec_from_file_location(
+        "make_deprivation_samples", DATA_DIR / "make_deprivation_samples.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    made = script.files()
+    assert len(made) == 5
+    for name, text in made.items():
+        assert (DATA_DIR / name).read_text(encoding="utf-8") == text, name
+        assert "ynthetic" in text or "SYNTHETIC" in text

@@ -1,5 +1,6 @@
 """`seed_demo`: the demo group `demo` with an admin, a coordinator and a volunteer, plus
-sample volunteers and requests spread over its map.
+sample volunteers and requests spread over its map (and over the ten deciles of the
+synthetic deprivation sample it loads).
 
 Idempotent: run again, it keeps what exists and prints the same logins.
 """
@@ -13,6 +14,7 @@ from core.accounts.services import create_member
 from core.tenancy.models import Group
 from core.tenancy.provisioning import AdminSpec, GroupSpec, provision_group
 from mutualaid.signup.demo_data import add_demo_volunteer, seed_demo_activity
+from tenants.requests.services import rescore_deprivation
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo-mutual-aid"  # local development only; printed on purpose
@@ -31,6 +33,9 @@ class Command(BaseCommand):
 
         # Synthetic sample postcodes (core/geo/data), so the demo can place requests.
         call_command("load_postcodes", country="GB", sample=True, verbosity=0)
+        # A synthetic deprivation index over the demo's map (core/geo/data), so its requests
+        # carry deciles 1 to 10. Reloaded each time: it replaces itself in one transaction.
+        call_command("load_deprivation", sample="gb", verbosity=0)
         group = Group.objects.filter(schema_name=DEMO_SLUG).first()
         if group is None:
             role, name, email = PEOPLE[0]
@@ -59,6 +64,7 @@ class Command(BaseCommand):
                 near=(group.map_center_lat, group.map_center_lng),
                 coordinator=coordinator,
             )
+            rescore_deprivation()  # requests seeded before the sample existed get deciles
         finally:
             connection.set_schema_to_public()
         if seeded:
