@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test install system-deps deploy-tools bench-provision bench-matching bench-privacy bench-migrate bench-connections bench-catalog seed-fleet stop-db clean
+.PHONY: run test install system-deps deploy-tools bench-provision bench-matching bench-privacy bench-migrate bench-connections bench-catalog bench-deprivation seed-fleet stop-db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); deploy/dev/system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
@@ -51,6 +51,10 @@ bench-connections: install
 # What each group schema costs one PostgreSQL server: catalog, disk, VACUUM, pg_dump/restore.
 bench-catalog: install
 	$(PY) loadtests/bench_catalog.py
+
+# Load an England-sized deprivation index (~33,000 areas) and look points up (core/geo).
+bench-deprivation: install
+	$(PY) loadtests/bench_deprivation.py
 
 seed-fleet: install
 	$(PY) platform/manage.py seed_fleet --groups $(or $(GROUPS),1000)
