@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from core.audit.services import record
 from core.geo.postcodes import district
@@ -117,7 +117,7 @@ def calendar_feed(*, events: list[FeedEvent], name: str, host: str,
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)
+    cal.add("x-published-ttl", vDuration(REFRESH))  # an x- property: typed by hand
     for e in events:
         event = Event()
         event.add("uid", f"request-{e.request_id}@{host}")

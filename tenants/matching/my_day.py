@@ -42,6 +42,7 @@ class VolunteerDay:
     listed_km: float  # the same stops in the order they are listed on the tasks page
     from_home: bool
     undated: int  # live tasks with no day at all (on the tasks page)
+    next_day: date | None  # the next day after this one with a task planned
 
 
 def tasks_for_day(*, user, day: date):
@@ -65,13 +66,14 @@ def volunteer_day(*, user, day: date) -> VolunteerDay:
     order, dist = _route(home, [(s.lat, s.lng) for s in on_route])
     stops = [Stop(task=on_route[node - 1], leg_km=round(float(dist[prev, node]), 1))
              for prev, node in zip(order, order[1:])]
-    undated = HelpRequest.objects.filter(volunteer=user, status__in=LIVE_STATUSES,
-                                         scheduled_for__isnull=True,
-                                         wanted_from__isnull=True).count()
+    live = HelpRequest.objects.filter(volunteer=user, status__in=LIVE_STATUSES)
+    undated = live.filter(scheduled_for__isnull=True, wanted_from__isnull=True).count()
+    next_day = (live.filter(scheduled_for__gt=day).order_by("scheduled_for")
+                .values_list("scheduled_for", flat=True).first())
     return VolunteerDay(day=day, stops=stops, elsewhere=elsewhere,
                         total_km=round(path_length(dist, order), 1),
                         listed_km=round(path_length(dist, range(len(order))), 1),
-                        from_home=home is not None, undated=undated)
+                        from_home=home is not None, undated=undated, next_day=next_day)
 
 
 def _route(home, places) -> tuple[list[int], np.ndarray]:

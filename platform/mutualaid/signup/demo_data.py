@@ -76,6 +76,7 @@ def seed_demo_activity(*, near: tuple[float, float], coordinator: User) -> bool:
         if i % 6 != 5:  # most are triaged into the open queue
             advance(request_id=request.pk, step="open", actor=coordinator)
     _victors_tasks(near=near, coordinator=coordinator, types=types)
+    _planned_deliveries(near=near, coordinator=coordinator, types=types)
     return True
 
 
@@ -109,6 +110,40 @@ def _victors_tasks(*, near, coordinator: User, types) -> None:
         for step in steps:
             advance(request_id=request.pk, step=step, actor=coordinator,
                     volunteer=victor if step == "assign" else None)
+
+
+def _planned_deliveries(*, near, coordinator: User, types) -> None:
+    """Deliveries planned on the coming days: the demo volunteer's day today is a route of
+    three stops near home (/volunteer/day/), and some open requests have a day, so a request
+    page suggests days when someone is already going nearby (tenants.requests.planning)."""
+    from tenants.requests.planning import group_today
+    from tenants.requests.services import plan_day
+
+    today = group_today()
+    victor = User.objects.filter(email="volunteer@demo.example.org").first()
+    if victor is not None:
+        stops = [("prescription", "Collect a repeat prescription (demo)", 0.009, 0.004),
+                 ("shopping", "A few tins and some bin bags (demo)", -0.005, 0.010)]
+        for code, description, dlat, dlng in stops:
+            lat, lng = near[0] + dlat, near[1] + dlng
+            request, _ = submit_request(
+                fields={"type": types[code], "description": description,
+                        "person_name": "Sam Ellis (demo)", "person_phone": "07700 900124",
+                        "address": "3 Demo Mews", "postcode": "SW1A 2AA",
+                        "lat": lat, "lng": lng, "cell": cell_for(lat, lng)},
+                submission_key=uuid.uuid4(), channel="phone", logged_by=coordinator)
+            for step in ("open", "assign"):
+                advance(request_id=request.pk, step=step, actor=coordinator,
+                        volunteer=victor if step == "assign" else None)
+        for request in HelpRequest.objects.filter(volunteer=victor,
+                                                  status=HelpRequest.Status.ASSIGNED):
+            plan_day(request_id=request.pk, day=today, actor=coordinator)
+    for i, request in enumerate(HelpRequest.objects.filter(
+            status=HelpRequest.Status.OPEN, volunteer__isnull=True,
+            wanted_from__isnull=False).order_by("pk")):
+        if i % 3 == 0:
+            plan_day(request_id=request.pk, day=request.wanted_from + timedelta(days=i % 4),
+                     actor=coordinator)
 
 
 def add_demo_volunteer(*, name: str, email: str, password: str, near: tuple[float, float],

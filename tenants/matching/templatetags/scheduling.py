@@ -40,4 +40,7 @@ def calendar_feed_link(context) -> dict:
     has_feed = VolunteerProfile.objects.filter(user=user).exclude(
         calendar_token_hash="").exists() if getattr(user, "is_authenticated", False) else False
     new_url = request.session.pop(NEW_FEED_URL, "") if request is not None else ""
-    return {"has_feed": has_feed, "new_url": new_url, "csrf_token": context.get("csrf_token")}
+    # webcal:// opens the device's calendar app, subscribing to the same https:// address.
+    subscribe_url = "webcal://" + new_url.split("://", 1)[1] if new_url else ""
+    return {"has_feed": has_feed, "new_url": new_url, "subscribe_url": subscribe_url,
+            "csrf_token": context.get("csrf_token")}

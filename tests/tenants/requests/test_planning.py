@@ -233,7 +233,8 @@ def test_the_thanks_page_offers_days_and_says_nothing_about_anyone(client, in_al
     ask(client, in_alpha.host, postcode="")  # no postcode: placed by hand below
     mine = HelpRequest.objects.get(person_name="Rosa")
     HelpRequest.objects.filter(pk=mine.pk).update(
-        lat=HERE[0], lng=HERE[1], cell=cell_for(*HERE), area_cell=cell_for(*HERE, SEARCH_RESOLUTION),
+        lat=HERE[0], lng=HERE[1], cell=cell_for(*HERE),
+        area_cell=cell_for(*HERE, SEARCH_RESOLUTION),
         location_status="located")
     page = client.get("/ask/thanks/", HTTP_HOST=in_alpha.host).content.decode()
     assert "Days when a volunteer is already coming near you" in page
