@@ -64,9 +64,9 @@ def my_day(request):
             day = date.fromisoformat(request.GET["date"])
         except ValueError:
             messages.info(request, _("That is not a date: here is today."))
-    plan_ = volunteer_day(user=request.user, day=day)
+    day_plan = volunteer_day(user=request.user, day=day)
     return render(request, "matching/my_day.html", {
-        "plan": plan_, "today": today,
+        "plan": day_plan, "today": today,
         "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
     })
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.geo.postcodes import normalise, normalise_country
+from core.geo.postcodes import district, normalise, normalise_country
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,13 @@ def test_normalise(country, raw, expected):
 )
 def test_normalise_country(raw, expected):
     assert normalise_country(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("country", "raw", "expected"),
+    [("GB", "sw1a1aa", "SW1A"), ("GB", "M1 1AE", "M1"), ("JE", "JE2 3AB", "JE2"),
+     ("GB", "GIR 0AA", ""), ("GB", "not a postcode", ""), ("GB", "", ""),
+     ("US", "02134-1234", "021xx"), ("NL", "1012 AB", ""), ("ES", "28013", ""), ("", "M1 1AE", "")],
+)
+def test_district_is_a_wide_area_or_nothing(country, raw, expected):
+    assert district(country, raw) == expected
