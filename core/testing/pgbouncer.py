@@ -124,6 +124,7 @@ def _write_config(workdir: Path, port: int, upstream: dict) -> None:
         listen_addr="127.0.0.1", listen_port=str(port), unix_socket_dir="",
         auth_type="trust", auth_file=str(workdir / "userlist.txt"), admin_users="",
         stats_users="", reserve_pool_size="0",  # one server connection means one
+        server_lifetime="3600", server_idle_timeout="3600",  # the same one all test long
         log_connections="0", log_disconnections="0",
     )
     host = _upstream_host(upstream)
