@@ -62,10 +62,11 @@ def test_the_shipped_pooler_uses_session_pooling():
 
 
 def test_session_pooling_serves_interleaved_groups_from_one_backend(pgbouncer, alpha, beta):
-    """deploy/pgbouncer/pgbouncer.ini as shipped (the fixture's `session` pool). Two threads, one per group, each a series of real requests (routing, session, the
-    team page listing the group's members) through the session pool, closing the
-    connection after each request as DB_CONN_MAX_AGE=0 does; a barrier makes them race
-    every round for the pool's one server connection."""
+    """deploy/pgbouncer/pgbouncer.ini as shipped (the fixture's `session` pool). Two
+    threads, one per group, each a series of real requests (routing, session, the team page
+    listing the group's members) through the pool, closing the connection after each request
+    as DB_CONN_MAX_AGE=0 does; a barrier makes them race every round for the pool's one
+    server connection."""
     expected = expected_members(alpha, beta)
     barrier = threading.Barrier(2, timeout=60)
     pages: dict[str, list[set[str]]] = {alpha.slug: [], beta.slug: []}
