@@ -4,6 +4,7 @@
 #   test  -> chromium (browser tests), redis-server (the Celery broker in task tests,
 #            when REDIS_URL is unset), gettext (the catalogue test extracts every string)
 #            and pgbouncer (the pooling test puts a real PgBouncer in front of PostgreSQL)
+#   loadtest -> redis-server, for `make loadtest`
 # Where it cannot install them it says so and carries on: the tests that need them are then
 # skipped with that reason (under CI=true they fail instead).
 set -uo pipefail
@@ -19,6 +20,9 @@ case "${1:-test}" in
     fi
     command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
     command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+    ;;
+  loadtest)  # `make loadtest` starts its own redis-server
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     ;;
 esac
 [ ${#missing[@]} -eq 0 ] && exit 0

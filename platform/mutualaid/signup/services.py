@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from core.observability import metrics
 from core.tenancy.provisioning import (
-    AdminSpec, GroupSpec, Provisioning, SlugTaken, hash_password_soon, provision_group,
+    HASH_TIMEOUT_S, AdminSpec, GroupSpec, Provisioning, SlugTaken, hash_password_soon,
+    provision_group,
 )
 from mutualaid.signup.forms import SignupForm
 
@@ -54,5 +55,10 @@ def sign_up_group(*, data) -> Signup:
         metrics.observe_signup("taken")
         form.add_error("slug", _("This address was taken a moment ago. Please choose another."))
         return Signup(form, None)
+    if result.password_stored is not None:
+        # Before the hand-off: a login made while the placeholder password is stored would
+        # be undone by the stored hash (the session's auth hash is derived from it), and the
+        # new admin would meet a sign-in page on their second click (found by the load test).
+        result.password_stored.result(timeout=HASH_TIMEOUT_S)
     metrics.observe_signup("created", seconds=time.perf_counter() - started)
     return Signup(form, result)

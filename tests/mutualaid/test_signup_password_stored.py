@@ -1,0 +1,31 @@
+"""A new admin stays signed in after the hand-off: the signup answers only once the admin's
+password hash is stored, since a login made before would be undone by it (the session's
+auth hash is derived from the stored password)."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connection
+
+from core.accounts.models import User
+from core.testing.people import PASSWORD, signup_data
+from core.tenancy.models import Group
+
+pytestmark = pytest.mark.committed
+
+
+def test_the_password_is_stored_when_the_signup_answers(client):
+    response = client.post("/", signup_data("stored-hash"), HTTP_HOST="localhost")
+    assert response.status_code == 303
+    connection.set_tenant(Group.objects.get(schema_name="stored-hash"))
+    try:
+        admin = User.objects.get(email="admin@stored-hash.example.org")
+        assert admin.check_password(PASSWORD)
+    finally:
+        connection.set_schema_to_public()
+
+    url = urlsplit(response["Location"])
+    host = {"HTTP_HOST": url.hostname}
+    assert client.get(url.path, **host)["Location"] == "/setup/"
+    assert client.get("/setup/", **host).status_code == 200
+    assert client.get("/setup/", **host).status_code == 200  # still signed in
