@@ -79,14 +79,17 @@ class DeprivationCell(models.Model):
     """An h3 cell (any resolution, as a 64-bit integer) that lies in one area.
 
     A dataset's cells never overlap: every point of the covered land has exactly one of its
-    ancestors stored, so `cell IN (the point's 16 ancestors)` finds one row. Deleted with
-    their dataset by the loader (DO_NOTHING: one DELETE by dataset, no per-row cascade).
+    ancestors stored, so `cell IN (the point's 16 ancestors)` finds one row. Millions of
+    rows for England, written and deleted only by the loader (core.geo.deprivation.loading),
+    which deletes a dataset's cells by dataset before its areas. So no foreign-key
+    constraints: each would cost a check per row written, and deleting 33,000 areas would
+    scan the cells once per area (there is no index on area to spare).
     """
 
     dataset = models.ForeignKey(DeprivationDataset, on_delete=models.DO_NOTHING,
-                                db_index=False, related_name="+")
+                                db_index=False, db_constraint=False, related_name="+")
     area = models.ForeignKey(DeprivationArea, on_delete=models.DO_NOTHING, db_index=False,
-                             related_name="cells")
+                             db_constraint=False, related_name="cells")
     cell = models.BigIntegerField()
 
     class Meta:
