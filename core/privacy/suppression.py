@@ -4,13 +4,16 @@ Two rules on top of core.privacy.anonymity:
 
 - **Small figures, and those that would give one away.** A count under k is not published
   (`anonymity.suppress`). But a total minus its published parts is the sum of its hidden
-  ones, so a page showing "14 received: 7 open, 5 done, 0 cancelled, could not help: fewer
-  than 5" has told everyone it was 2. `publish` also hides, smallest first, published parts
-  (else the total) until no hidden small figure can be narrowed below "somewhere from 1 to
-  k-1" by the sums the page shows. Hidden small figures read "fewer than k"; figures hidden
-  only to protect them read "not shown". This checks each sum on its own, as statistical
-  offices' "secondary suppression" does; it is not a proof against every combination of
-  several sums (README: "What is published").
+  ones: a page showing "14 received: 7 open, 5 done, 0 cancelled, could not help: fewer than
+  5" has told everyone it was 2. So `publish` hides more figures (secondary suppression, as
+  statistical offices do) until, from everything published, every sum and what the labels
+  say ("fewer than k" is 1 to k-1, "not shown" is k or more, a figure left out of a list
+  could be anything), each hidden figure under k could still be 1 and could still be k-1.
+  Those ranges are worked out by propagating bounds through the sums, which is exact when
+  the sums form a tree (each figure is a part of at most one sum, and two sums share at most
+  one figure): a page's headline and map, the open data's weeks, kinds and areas. Tables
+  with crossing sums (rows and columns both totalled) need a linear program per figure and
+  are not published this way.
 - **Areas that do not overlap.** A map of counts by cell must not draw a cell inside a larger
   one (the larger minus the smaller is the rest). `areas` splits the coarsest cells into
   their children only while every child with requests holds k, so the cells drawn are
@@ -30,6 +33,7 @@ from core.geo.cells import PUBLIC_RESOLUTION
 from core.privacy.anonymity import COARSEST_RESOLUTION, Density, min_count
 
 K = TypeVar("K", bound=Hashable)
+TRIES = 20  # candidates tried one by one before hiding the largest
 
 
 @dataclass(frozen=True)
@@ -46,105 +50,104 @@ class Figure:
 
 
 def publish(values: Mapping[K, int], sums: Iterable[tuple[K, Sequence[K]]] = (), *,
-            withheld: Iterable[K] = (), k: int | None = None) -> dict[K, Figure]:
+            withheld: Iterable[K] = (), unlisted: Iterable[K] = (),
+            k: int | None = None) -> dict[K, Figure]:
     """Which of `values` may be published. `sums` says which figures add up to which:
-    (total, parts), the parts summing exactly to the total. `withheld` figures are never
-    published (a page computes them but does not show them, e.g. requests off the map)."""
-    k = min_count() if k is None else k
-    withheld = set(withheld)
-    hidden = {key for key, value in values.items() if 0 < value < k} | withheld
-    sums = [(total, list(parts)) for total, parts in sums]
-    while True:  # each round hides one more figure, so this ends
-        known, derived_by = _worked_out(values.keys() - hidden, sums)
-        bad = _unsafe_sum(values, sums, known, derived_by, withheld, k)
-        if bad is None:
-            break
-        choice = _to_hide(values, bad, sums, known, hidden, withheld, k)
+    (total, parts), the parts summing exactly to the total, forming a tree. `withheld`
+    figures are never published (a page works them out but does not show them, e.g.
+    requests off the map); `unlisted` ones, when hidden, are left out rather than labelled
+    (rows of a list, areas of a map), so nothing tells how big they are or that they exist."""
+    table = _Table(values, [(t, list(ps)) for t, ps in sums], set(withheld),
+                   set(unlisted) | set(withheld), min_count() if k is None else k)
+    hidden = {key for key in values if table.small(key)} | table.withheld
+    while (exposed := table.exposed(hidden)) is not None:  # each round hides one more
+        choice = table.to_hide(exposed, hidden)
         if choice is None:
             break  # nothing published is left to hide
         hidden.add(choice)
-    # A figure hidden only to protect another, that the page's sums give away anyway, is
-    # shown: it tells nothing more.
-    known, _derived = _worked_out(values.keys() - hidden, sums)
-    hidden -= {key for key in known if key not in withheld and not 0 < values[key] < k}
-    return {key: Figure(None if key in hidden else value, small=key in hidden and value < k)
+    # A figure hidden only to protect another, that the sums give away anyway, is shown: it
+    # tells nothing more.
+    ranges = table.ranges(hidden)
+    hidden -= {key for key in hidden if key not in table.withheld and not table.small(key)
+               and ranges[key][0] == ranges[key][1]}
+    return {key: Figure(None if key in hidden else value, small=key in hidden and table.small(key))
             for key, value in values.items()}
 
 
-def _worked_out(published, sums) -> tuple[set, dict]:
-    """Every figure known from the published ones: a sum with one unknown member gives it
-    away. Returns them and, for those worked out, the sum that gives each away."""
-    known, derived_by = set(published), {}
-    changed = True
-    while changed:
-        changed = False
+class _Table:
+    def __init__(self, values, sums, withheld, unlisted, k):
+        self.values, self.sums, self.withheld, self.unlisted, self.k = (
+            values, sums, withheld, unlisted, k)
+        # Ties are broken by the order of `values`, never by set order: the same table must
+        # always be published the same way (two different choices, put together, tell more).
+        self.order = {key: i for i, key in enumerate(values)}
+        self.sums_of: dict = {}
         for index, (total, parts) in enumerate(sums):
-            unknown = [m for m in (total, *parts) if m not in known]
-            if len(unknown) == 1:
-                known.add(unknown[0])
-                derived_by[unknown[0]] = index
-                changed = True
-    return known, derived_by
+            for member in (total, *parts):
+                self.sums_of.setdefault(member, []).append(index)
 
+    def small(self, key) -> bool:
+        return 0 < self.values[key] < self.k
 
-def _unsafe_sum(values, sums, known, derived_by, withheld, k) -> int | None:
-    """The first sum that gives a small figure away, exactly or by narrowing it."""
-    for key, index in derived_by.items():
-        if 0 < values[key] < k:
-            return index
-    for index, (total, parts) in enumerate(sums):
-        if total in known and not _safe(values, [p for p in parts if p not in known],
-                                        withheld, k):
-            return index
-    return None
+    def ranges(self, hidden: set) -> dict:
+        """What each figure could be, to someone who sees the published ones, the sums and
+        the labels: bounds propagated through the sums until nothing narrows."""
+        bounds = {key: self._label(key) if key in hidden else (value, value)
+                  for key, value in self.values.items()}
+        changed, rounds = True, 0
+        while changed and rounds < 4 * len(self.sums) + 4:
+            changed, rounds = False, rounds + 1
+            for total, parts in self.sums:
+                lows = [bounds[p][0] for p in parts]
+                highs = [bounds[p][1] for p in parts]
+                low_sum, high_sum = sum(lows), sum(highs)
+                t_low, t_high = bounds[total]
+                new = (max(t_low, low_sum), min(t_high, high_sum))
+                if new != bounds[total]:
+                    bounds[total], changed = new, True
+                t_low, t_high = new
+                for part, low, high in zip(parts, lows, highs):
+                    narrowed = (max(low, t_low - (high_sum - high)),
+                                min(high, t_high - (low_sum - low)))
+                    if narrowed != (low, high):
+                        bounds[part], changed = narrowed, True
+        return bounds
 
+    def _label(self, key) -> tuple[float, float]:
+        if key in self.unlisted:
+            return 0, math.inf
+        return (1, self.k - 1) if self.small(key) else (self.k, math.inf)
 
-def _to_hide(values, index, sums, known, hidden, withheld, k):
-    """What to hide next to mend sum `index`: the smallest of its shown parts that is
-    enough alone, else its largest shown part, else its total, else the smallest shown figure
-    of a sum it shares a figure with, else the smallest shown figure of all."""
-    total, parts = sums[index]
-    hidden_parts = [p for p in parts if p in hidden]
-    shown = sorted((p for p in parts if p not in hidden and values[p] > 0), key=values.get)
-    for part in shown:
-        if _safe(values, [*hidden_parts, part], withheld, k):
-            return part
-    if shown:
-        return shown[-1]
-    if total not in hidden and values[total] > 0:
-        return total
-    members = {total, *parts}
-    near = {m for t, ps in sums if members & {t, *ps} for m in (t, *ps)}
-    for pool in (near, values.keys()):
-        candidates = [m for m in pool if m not in hidden and values[m] > 0]
-        if candidates:
-            return min(candidates, key=values.get)
-    return None
+    def exposed(self, hidden: set):
+        """The first small hidden figure whose range no longer reaches both 1 and k-1."""
+        ranges = self.ranges(hidden)
+        return next((key for key in sorted(hidden, key=self.order.__getitem__)
+                     if self.small(key) and self._narrowed(ranges[key])), None)
 
+    def _narrowed(self, bounds) -> bool:
+        return bounds[0] > 1 or bounds[1] < self.k - 1
 
-def _safe(values, hidden_parts, withheld, k) -> bool:
-    """Whether the hidden parts of a known total could each still be any of 1..k-1, for
-    those under k, knowing only their sum and what their labels say: "fewer than k" is
-    1..k-1, "not shown" is k or more, a withheld figure is anything."""
-    bounds = [(values[p], *_bounds(values[p], p in withheld, k)) for p in hidden_parts]
-    if not any(0 < value < k for value, _lo, _hi in bounds):
-        return True
-    hidden_sum = sum(value for value, _lo, _hi in bounds)
-    all_lo = sum(lo for _v, lo, _hi in bounds)
-    all_hi = sum(hi for _v, _lo, hi in bounds)
-    for value, lo, hi in bounds:
-        if 0 < value < k:
-            most = hidden_sum - (all_lo - lo)  # the others as small as they can be
-            least = hidden_sum - (all_hi - hi)  # the others as large as they can be
-            if most < k - 1 or least > 1:
-                return False
-    return True
+    def to_hide(self, key, hidden: set):
+        """What to hide next to protect `key`: among the shown figures of its sums (else of
+        the sums around those, and so on out), the smallest that is enough alone, else the
+        largest."""
+        reached, ring = {key}, {key}
+        while ring:
+            near = {m for member in ring for index in self.sums_of.get(member, ())
+                    for m in (self.sums[index][0], *self.sums[index][1])} - reached
+            shown = self._shown(near, hidden)
+            for candidate in shown[:TRIES]:
+                if not self._narrowed(self.ranges(hidden | {candidate})[key]):
+                    return candidate
+            if shown:
+                return shown[-1]
+            reached |= near
+            ring = near
+        return None
 
-
-def _bounds(value: int, withheld: bool, k: int) -> tuple[float, float]:
-    if withheld:
-        return 0, math.inf
-    return (1, k - 1) if value < k else (k, math.inf)
+    def _shown(self, keys, hidden) -> list:
+        return sorted((key for key in keys if key not in hidden and self.values[key] > 0),
+                      key=lambda key: (self.values[key], self.order[key]))
 
 
 def areas(counts: Mapping[str, int], k: int | None = None) -> dict[str, int]:

@@ -2,14 +2,13 @@
 under k hidden, and the figures that would give one away hidden too
 (core.privacy.suppression). Reads that one table only; never a group's schema.
 
-What is published, for the last OPEN_DATA_WEEKS whole weeks:
-- the total; requests by week (every week listed; hidden ones say why);
-- requests by kind of help (kinds whose figure is hidden are not listed: a group's own kinds
-  have names of its choosing);
-- requests by week, kind and area cell (only the combinations published).
-The total is the sum of the weeks and of the kinds; each week and each kind is the sum of
-its combinations: each of those sums is checked, so subtracting shown figures from a shown
-total never gives a small one.
+What is published, for the last OPEN_DATA_WEEKS whole weeks, as a tree of sums (so that
+subtracting shown figures from a shown total never narrows a small one, which crossing
+totals could: suppression.publish):
+- the total, and requests by week: every week listed, hidden ones saying why;
+- requests by week and kind of help: only those published (a group's own kinds have names of
+  its choosing, so a hidden one is left out rather than named);
+- requests by week, kind and area cell: only those published.
 """
 
 from __future__ import annotations
@@ -47,14 +46,21 @@ class Combination:
 
 
 @dataclass(frozen=True)
+class KindWeek:
+    week: date
+    type_code: str
+    requests: int
+
+
+@dataclass(frozen=True)
 class OpenData:
     first_week: date  # Mondays
     last_week: date
     k: int
     total: Figure
     weeks: list[tuple[date, Figure]]  # every week, oldest first
-    kinds: list[tuple[str, int]]  # published kinds, most requests first
-    combinations: list[Combination]  # published ones
+    kinds: list[KindWeek]  # published ones, by week then kind
+    combinations: list[Combination]  # published ones, by week, kind, area
     updated_at: datetime | None
     area_resolution: int = COUNTING_RESOLUTION
 
@@ -77,32 +83,30 @@ def open_data(*, now: datetime | None = None) -> OpenData:
 def _open_data(first: date, last: date) -> OpenData:
     rows = (WeeklyCount.objects.filter(week__gte=first, week__lte=last)
             .values_list("week", "type_code", "area").annotate(n=Sum("requests")).order_by())
-    cells = {("cell", week, code, area): n for week, code, area, n in rows}
+    cells = {("cell", week, code, area): n
+             for week, code, area, n in sorted(rows, key=lambda r: (r[0], r[1], r[2]))}
     weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
     values: dict[tuple, int] = {("total",): sum(cells.values())}
     values.update({("week", w): 0 for w in weeks})
-    by_week: dict[date, list[tuple]] = {w: [] for w in weeks}
-    by_kind: dict[str, list[tuple]] = {}
+    kinds: dict[tuple, list[tuple]] = {}
     for key, n in cells.items():
         _cell, week, code, _area = key
         values[("week", week)] += n
-        values[("kind", code)] = values.get(("kind", code), 0) + n
-        by_week[week].append(key)
-        by_kind.setdefault(code, []).append(key)
+        values[("kind", week, code)] = values.get(("kind", week, code), 0) + n
+        kinds.setdefault(("kind", week, code), []).append(key)
     values.update(cells)
     sums = [(("total",), [("week", w) for w in weeks]),
-            (("total",), [("kind", c) for c in by_kind]),
-            *((("week", w), parts) for w, parts in by_week.items()),
-            *((("kind", c), parts) for c, parts in by_kind.items())]
-    shown = publish(values, sums)
-    kinds = sorted(((code, shown[("kind", code)].value) for code in by_kind
-                    if shown[("kind", code)].shown), key=lambda kv: (-kv[1], kv[0]))
-    combinations = sorted((Combination(*key[1:], shown[key].value) for key in cells
-                           if shown[key].shown), key=lambda c: (c.week, c.type_code, c.area))
-    updated = WeeklyCount.objects.aggregate(at=Max("collected_at"))["at"]
-    return OpenData(first_week=first, last_week=last, k=min_count(), total=shown[("total",)],
-                    weeks=[(w, shown[("week", w)]) for w in weeks], kinds=kinds,
-                    combinations=combinations, updated_at=updated)
+            *((("week", w), [kind for kind in kinds if kind[1] == w]) for w in weeks),
+            *kinds.items()]
+    # Kinds and combinations not published are left out, not labelled; weeks are all listed.
+    shown = publish(values, sums, unlisted=[*kinds, *cells])
+    return OpenData(
+        first_week=first, last_week=last, k=min_count(), total=shown[("total",)],
+        weeks=[(w, shown[("week", w)]) for w in weeks],
+        kinds=[KindWeek(*key[1:], shown[key].value) for key in kinds if shown[key].shown],
+        combinations=[Combination(*key[1:], shown[key].value) for key in cells
+                      if shown[key].shown],
+        updated_at=WeeklyCount.objects.aggregate(at=Max("collected_at"))["at"])
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,19 @@ def operators(request):
                   {**_context(open_data()), "collection": collection()})
 
 
+RECENT_WEEKS = 4  # the page's table of kinds; the download has every week
+
+
 def _context(data: OpenData) -> dict:
-    return {"data": data, "chart": _weeks_chart(data),
-            "kinds": [(code, kinds.label(code), n) for code, n in data.kinds],
-            "combinations": [(c, kinds.label(c.type_code)) for c in data.combinations]}
+    recent = [week for week, _figure in data.weeks[-RECENT_WEEKS:]]
+    by_kind: dict[str, dict] = {}
+    for row in data.kinds:
+        if row.week in recent:
+            by_kind.setdefault(row.type_code, {})[row.week] = row.requests
+    return {"data": data, "chart": _weeks_chart(data), "recent": recent,
+            "kinds": [(code, kinds.label(code), [counts.get(week) for week in recent])
+                      for code, counts in sorted(by_kind.items())],
+            "combinations": len(data.combinations)}
 
 
 def _weeks_chart(data: OpenData):
@@ -60,8 +69,10 @@ def download(request, table: str):
             writer.writerow([iso_week(week), week.isoformat(), _cell(figure.value),
                              _why(figure)])
     elif table == "kinds":
-        writer.writerow(["kind", "requests"])
-        writer.writerows(data.kinds)
+        writer.writerow(["week", "week_start", "kind", "requests"])
+        for row in data.kinds:
+            writer.writerow([iso_week(row.week), row.week.isoformat(), row.type_code,
+                             row.requests])
     else:
         writer.writerow(["week", "week_start", "kind", "area", "area_lat", "area_lng",
                          "requests"])
@@ -79,8 +90,9 @@ def download_json(request):
 def as_json(data: OpenData) -> dict:
     return {
         "about": "Requests for help received by the mutual aid groups of this platform, "
-                 "by week, kind of help and area. Figures under k are not published, nor "
-                 "figures from which one could be worked out.",
+                 "by week, by week and kind of help, and by week, kind and area. Figures "
+                 "under k are not published, nor figures from which one could be worked "
+                 "out; kinds and areas not published are left out.",
         "k": data.k,
         "area_h3_resolution": data.area_resolution,
         "first_week": iso_week(data.first_week), "last_week": iso_week(data.last_week),
@@ -89,7 +101,8 @@ def as_json(data: OpenData) -> dict:
         "weeks": [{"week": iso_week(week), "week_start": week.isoformat(),
                    "requests": figure.value, "suppressed": _why(figure) or None}
                   for week, figure in data.weeks],
-        "kinds": [{"kind": code, "requests": n} for code, n in data.kinds],
+        "kinds": [{"week": iso_week(row.week), "week_start": row.week.isoformat(),
+                   "kind": row.type_code, "requests": row.requests} for row in data.kinds],
         "areas": [{"week": iso_week(c.week), "kind": c.type_code, "area": c.area or None,
                    "centre": list(c.centre) if c.centre else None, "requests": c.requests}
                   for c in data.combinations],

@@ -2,9 +2,12 @@
 away by subtraction; map areas that never overlap and each hold k."""
 
 import itertools
+import math
+import random
 
 import h3
 import pytest
+from scipy.optimize import linprog
 
 from core.geo.cells import PUBLIC_RESOLUTION
 from core.privacy.anonymity import COARSEST_RESOLUTION
@@ -75,39 +78,111 @@ def test_a_withheld_figure_is_protected_like_a_small_one():
     assert shown(big) == {"received": 17, "area": 10, "elsewhere": None}
 
 
-def test_figures_worked_out_from_one_sum_do_not_give_a_small_one_away_in_another():
-    # Two weeks by two kinds, with the week totals, kind totals and grand total. Hiding the
-    # 2 and then 9 and 7 beside it is not enough: 7 = 15 - 8 from week 2, then 2 = 9 - 7.
-    cells = {("w1", "a"): 9, ("w1", "b"): 2, ("w2", "a"): 8, ("w2", "b"): 7}
-    values = {**cells, "w1": 11, "w2": 15, "a": 17, "b": 9, "all": 26}
-    sums = [("all", ["w1", "w2"]), ("all", ["a", "b"]),
-            ("w1", [("w1", "a"), ("w1", "b")]), ("w2", [("w2", "a"), ("w2", "b")]),
-            ("a", [("w1", "a"), ("w2", "a")]), ("b", [("w1", "b"), ("w2", "b")])]
-    figures = publish(values, sums, k=K)
-    assert figures[("w1", "b")] == Figure(None, small=True)
-    assert [key for key in cells if figures[key].shown] == []
-    # Every total stays: all four cells hidden, each small one could be 1 to 4.
-    assert all(figures[t].shown for t in ("w1", "w2", "a", "b", "all"))
-    assert_nothing_narrowed(values, sums, figures)
+def test_figures_left_out_rather_than_labelled_leave_more_shown():
+    # A map: 8 received, 6 in the one area drawn, 2 off the map (never shown). Drawing the
+    # area would tell the 2; hidden, the area is simply not drawn, and tells nothing.
+    values = {"received": 8, "area": 6, "off_the_map": 2}
+    sums = [("received", ["area", "off_the_map"])]
+    figures = publish(values, sums, withheld=["off_the_map"], unlisted=["area"], k=K)
+    assert shown(figures) == {"received": 8, "area": None, "off_the_map": None}
 
 
-def assert_nothing_narrowed(values, sums, figures, *, top=None):
-    """Every way to fill in the hidden figures that fits their labels ("fewer than k": 1 to
-    k-1; "not shown": k or more) and every sum: each small one could be any of 1 to k-1."""
-    top = top or max(values.values())
+def test_a_small_figure_is_not_worked_out_through_the_sums_above_it():
+    # The open data's shape: weeks -> kinds in each week -> areas. 19 shopping in week 1 =
+    # 10 + 2 + 7 would tell the 2 in area B; hiding the 7 too, 26 - 19 - ... and so on up.
+    cells = {("w1", "shop", "A"): 10, ("w1", "shop", "B"): 2, ("w1", "shop", "C"): 7,
+             ("w1", "presc", "A"): 3, ("w1", "bef", ""): 5, ("w2", "shop", "A"): 7}
+    kinds = {("w1", "shop"): 19, ("w1", "presc"): 3, ("w1", "bef"): 5, ("w2", "shop"): 7}
+    values = {**cells, **kinds, "w1": 27, "w2": 7, "all": 34}
+    sums = [("all", ["w1", "w2"]),
+            ("w1", [wk for wk in kinds if wk[0] == "w1"]), ("w2", [("w2", "shop")]),
+            *((wk, [c for c in cells if c[:2] == wk]) for wk in kinds)]
+    unlisted = [*cells, *kinds]
+    figures = publish(values, sums, unlisted=unlisted, k=K)
+    assert figures[("w1", "shop", "B")].small and figures[("w1", "presc")].small
+    assert shown(figures)["all"] == 34 and shown(figures)["w1"] == 27
+    assert_nothing_narrowed(values, sums, figures, unlisted=unlisted)
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_random_trees_of_sums_never_narrow_a_small_figure(seed):
+    """Weeks -> kinds -> areas, random sizes and counts: whatever is published, each small
+    hidden figure could still be 1 and k-1 (unless the week's own total is under k: then
+    its label alone bounds what it holds)."""
+    rnd = random.Random(seed)
+    cells = {(w, kind, area): rnd.choice([1, 2, 3, 4, 5, 6, 8, 12, 20])
+             for w in range(rnd.randint(1, 3)) for kind in range(rnd.randint(1, 3))
+             for area in range(rnd.randint(1, 3)) if rnd.random() < 0.7}
+    kinds, weeks = {}, {}
+    for (w, kind, _area), n in cells.items():
+        kinds[(w, kind)] = kinds.get((w, kind), 0) + n
+        weeks[w] = weeks.get(w, 0) + n
+    values = {**cells, **kinds, **weeks, "all": sum(cells.values())}
+    sums = [("all", list(weeks)),
+            *((w, [wk for wk in kinds if wk[0] == w]) for w in weeks),
+            *((wk, [c for c in cells if c[:2] == wk]) for wk in kinds)]
+    unlisted = [*cells, *kinds]
+    figures = publish(values, sums, unlisted=unlisted, k=K)
+    assert all(f.value is None or f.value == 0 or f.value >= K for f in figures.values())
+    if all(n >= K for n in weeks.values()):
+        assert_nothing_narrowed(values, sums, figures, unlisted=unlisted)
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_random_headlines_and_maps_never_narrow_a_small_figure(seed):
+    """The impact page's shape: received = open + done + could not help + cancelled (each
+    labelled), and received = the areas drawn (left out when hidden) + those off the map."""
+    rnd = random.Random(seed)
+    parts = {name: rnd.choice([0, 0, 1, 2, 3, 4, 5, 6, 9, 15])
+             for name in ("open", "done", "could_not_help", "cancelled")}
+    received = sum(parts.values())
+    areas = {}
+    left = received
+    for i in range(rnd.randint(0, 3)):
+        n = min(left, rnd.choice([5, 6, 8, 12]))
+        if n >= K:
+            areas[("area", i)] = n
+            left -= n
+    values = {"received": received, **parts, **areas, "off_the_map": left}
+    sums = [("received", list(parts)), ("received", [*areas, "off_the_map"])]
+    figures = publish(values, sums, withheld=["off_the_map"], unlisted=list(areas), k=K)
+    assert all(f.value is None or f.value == 0 or f.value >= K for f in figures.values())
+    assert not figures["off_the_map"].shown
+    if received >= K:
+        assert_nothing_narrowed(values, sums, figures, unlisted=[*areas, "off_the_map"])
+
+
+def assert_nothing_narrowed(values, sums, figures, *, unlisted=()):
+    """Whatever one works out from the published figures, every sum and what the labels say
+    ("fewer than k": 1 to k-1; "not shown": k or more; left out: anything), each small hidden
+    figure could still be 1 and could still be k-1: its least and most, by linear programs
+    (these tables' equations give whole-number corners)."""
     hidden = [key for key, f in figures.items() if not f.shown]
-    ranges = [range(1, K) if figures[key].small else range(K, top + 1) for key in hidden]
-    seen = {key: set() for key in hidden}
-    known = {key: f.value for key, f in figures.items() if f.shown}
-    for guess in itertools.product(*ranges):
-        filled = {**known, **dict(zip(hidden, guess))}
-        if all(filled[t] == sum(filled[p] for p in parts) for t, parts in sums):
-            for key, value in zip(hidden, guess):
-                seen[key].add(value)
+    column = {key: j for j, key in enumerate(hidden)}
+    rows, rhs = [], []
+    for total, parts in sums:
+        row, known = [0.0] * len(hidden), 0
+        for member, sign in ((total, 1), *((p, -1) for p in parts)):
+            if member in column:
+                row[column[member]] += sign
+            else:
+                known += sign * figures[member].value
+        if any(row):
+            rows.append(row)
+            rhs.append(-known)
+    bounds = [(0, None) if key in unlisted else (1, K - 1) if figures[key].small else (K, None)
+              for key in hidden]
     for key in hidden:
-        assert values[key] in seen[key]
-        if figures[key].small:
-            assert seen[key] == set(range(1, K)), (key, seen[key])
+        assert values[key] is not None
+        if not figures[key].small:
+            continue
+        goal = [0.0] * len(hidden)
+        goal[column[key]] = 1.0
+        low = linprog(goal, A_eq=rows or None, b_eq=rhs or None, bounds=bounds)
+        high = linprog([-g for g in goal], A_eq=rows or None, b_eq=rhs or None, bounds=bounds)
+        assert low.status == 0 and high.status in (0, 3)  # 3: no upper bound at all
+        most = math.inf if high.status == 3 else -high.fun
+        assert round(low.fun) <= 1 and most >= K - 1 - 1e-9, (key, low.fun, most)
 
 
 def assert_no_sum_narrows(values, sums, figures):
