@@ -74,6 +74,9 @@ class Group(TenantMixin):
     listed_in_directory = models.BooleanField(_("listed in the group directory"), default=False)
     directory_description = models.CharField(_("short description"), max_length=280, blank=True)
     directory_area = models.CharField(_("area you cover"), max_length=100, blank=True)
+    # The group's public impact page (/impact/ and its embeddable summary, tenants.reports):
+    # anonymous figures only, and only once its admins choose to publish them.
+    public_impact_page = models.BooleanField(_("publish an impact page"), default=False)
     # When a closing group's schema is dropped (mutualaid.console); None unless closing.
     closes_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

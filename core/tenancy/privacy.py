@@ -8,7 +8,7 @@ declare(Group,
                 "default_language", "enabled_languages", "map_center_lat", "map_center_lng",
                 "created_at", "brand_accent", "welcome_texts", "contact_email",
                 "contact_phone", "listed_in_directory", "directory_description",
-                "directory_area", "closes_at"],
+                "directory_area", "closes_at", "public_impact_page"],
         staff=["entitlements", "require_staff_2fa", "keep_request_days", "keep_volunteer_days",
                "brand_logo_key", "brand_logo_type"])
 declare(Domain, public=["id", "domain", "tenant", "is_primary"])

@@ -33,6 +33,20 @@ def set_staff_two_factor(*, group: Group, required: bool, actor) -> Group:
     return group
 
 
+@transaction.atomic
+def set_impact_page(*, group: Group, published: bool, actor) -> Group:
+    """Publish (or take down) the group's public impact page and its embeddable summary."""
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    changed = group.public_impact_page != published
+    group.public_impact_page = published
+    group.save(update_fields=["public_impact_page"])
+    # Saved even when unchanged: the setup checklist ticks off a page once an admin saves it.
+    record(actor=actor, action="group.impact_page", target=group,
+           fields=["public_impact_page"] if changed else [], data={"published": published})
+    _forget_after_commit(group)
+    return group
+
+
 def _forget_after_commit(group: Group) -> None:
     hosts = list(group.domains.values_list("domain", flat=True))
     transaction.on_commit(lambda: routing.forget(*hosts))  # routing caches the group row

@@ -15,6 +15,7 @@ from tenants.matching import dispatch_views as dispatch
 from tenants.matching import scheduling_views as scheduling
 from tenants.matching import priority_views as priority
 from tenants.matching import views as matching
+from tenants.reports import impact_views as impact
 from tenants.requests import views as requests
 from tenants.volunteers import views as volunteers
 
@@ -26,10 +27,13 @@ urlpatterns = [
     path("setup/types/", include("tenants.requests.type_urls")),
     path("setup/languages/", home_setup.languages, name="setup_languages"),
     path("setup/branding/", home_setup.branding, name="setup_branding"),
+    path("setup/impact/", impact.impact_setup, name="setup_impact"),
     path("setup/priority/", priority.weights, name="setup_priority"),
     path("branding/logo", branding.logo, name="branding_logo"),
     path("branding/theme.css", branding.theme_css, name="branding_theme"),
     path("welcome/<str:token>/", tenancy.welcome, name="welcome"),
+    path("impact/", impact.impact_page, name="impact"),
+    path("impact/embed/", impact.impact_embed, name="impact_embed"),
     path("ask/", requests.ask, name="ask"),
     path("ask/thanks/", requests.thanks, name="ask_thanks"),
     path("volunteer/join/", volunteers.join, name="volunteer_join"),

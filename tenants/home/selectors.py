@@ -62,6 +62,11 @@ def setup_checklist(*, user) -> list[ChecklistItem]:
             _("How much urgency, time waiting and the area's deprivation count in the queue."),
             _saved("matching.priority_weights"), "/setup/priority/",
         ),
+        ChecklistItem(
+            "impact", _("Share what your group does (optional)"),
+            _("A public page of your figures and a map, and a summary for your website."),
+            _saved("group.impact_page"), "/setup/impact/",
+        ),
     ]
 
 

@@ -114,7 +114,7 @@ def test_signup_creates_a_live_group_and_logs_the_admin_in_on_its_host(client):
     assert checklist.context["user"].role == User.Role.ADMIN
     keys = [item.key for item in checklist.context["items"]]
     assert keys == ["email", "request_types", "forms", "languages", "branding", "retention",
-                    "team", "priority"]
+                    "team", "priority", "impact"]
 
     # The token works once.
     client.logout()
