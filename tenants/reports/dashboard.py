@@ -60,8 +60,8 @@ def build(*, weeks: int, days: int, viewer: Viewer) -> Dashboard:
     by_area = figures.by_area(period)
     unmet_types = figures.unmet_by_type(days)
     unmet_areas = figures.unmet_by_area(days)
-    active = figures.activity(period)
-    spread = figures.spread(period)
+    team = figures.volunteers(period)
+    active, spread = team.weeks, team.spread
     people = selectors.who_carries_the_load(spread, viewer=viewer)
     unmet = sum(row.unmet for row in unmet_types)
     return Dashboard(
@@ -101,10 +101,10 @@ EXPORTS = {
     "areas": lambda p, d, v: tables.places(figures.by_area(p)),
     "unmet_types": lambda p, d, v: tables.unmet_types(figures.unmet_by_type(d), d),
     "unmet_areas": lambda p, d, v: tables.unmet_places(figures.unmet_by_area(d), d),
-    "volunteers": lambda p, d, v: tables.activity(figures.activity(p)),
-    "spread": lambda p, d, v: tables.spread(figures.spread(p)),
+    "volunteers": lambda p, d, v: tables.activity(figures.volunteers(p).weeks),
+    "spread": lambda p, d, v: tables.spread(figures.volunteers(p).spread),
     "load": lambda p, d, v: tables.load(
-        selectors.who_carries_the_load(figures.spread(p), viewer=v)),
+        selectors.who_carries_the_load(figures.volunteers(p).spread, viewer=v)),
 }
 
 

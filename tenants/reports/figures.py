@@ -253,24 +253,6 @@ class ActivityRow:
     tasks: int  # requests completed that week
 
 
-_ACTIVITY = """
-    SELECT width_bucket(e.at, %(bounds)s::timestamptz[]) AS week,
-           count(DISTINCT r.volunteer_id), count(*) FILTER (WHERE e.to_status = 'done')
-      FROM {events} e JOIN {requests} r ON r.id = e.request_id
-     WHERE e.to_status IN ({taken}, 'done')
-       AND e.at >= %(start)s AND e.at < %(end)s AND r.volunteer_id IS NOT NULL
-     GROUP BY 1
-"""
-
-
-def activity(period: Period) -> list[ActivityRow]:
-    """Active volunteers and tasks completed, week by week, empty weeks included."""
-    counts = {week: (active, tasks) for week, active, tasks in _fetch(_ACTIVITY,
-                                                                       period.params())}
-    return [ActivityRow(monday, *counts.get(i, (0, 0)))
-            for i, monday in enumerate(period.mondays, start=1)]
-
-
 SPREAD_BUCKETS = ((1, 1), (2, 3), (4, 9), (10, None))  # tasks done: 1, 2–3, 4–9, 10 or more
 
 
@@ -290,22 +272,36 @@ class Spread:
         return self.busiest_tasks / self.tasks if self.tasks else None
 
 
-# Tasks per volunteer in the period, then the buckets, the busiest tenth's share and the top
-# few from the same rows.
-_SPREAD = """
-    WITH per AS (
-        SELECT r.volunteer_id, count(*) AS tasks
+@dataclass(frozen=True)
+class Volunteers:
+    weeks: list[ActivityRow]
+    spread: Spread
+
+
+# One pass over the period's claims, assignments and completions: each volunteer's weeks
+# (active, tasks done), from which both the weeks and each volunteer's tasks are summed;
+# then the spread's buckets, the busiest tenth's share and the top few.
+_VOLUNTEERS = """
+    WITH weekly AS MATERIALIZED (
+        SELECT width_bucket(e.at, %(bounds)s::timestamptz[]) AS week, r.volunteer_id,
+               count(*) FILTER (WHERE e.to_status = 'done') AS done
           FROM {events} e JOIN {requests} r ON r.id = e.request_id
-         WHERE e.to_status = 'done' AND e.at >= %(start)s AND e.at < %(end)s
-           AND r.volunteer_id IS NOT NULL
-         GROUP BY r.volunteer_id
+         WHERE e.to_status IN ({taken}, 'done')
+           AND e.at >= %(start)s AND e.at < %(end)s AND r.volunteer_id IS NOT NULL
+         GROUP BY 1, 2
+    ), per AS (
+        SELECT volunteer_id, sum(done) AS tasks FROM weekly
+         GROUP BY volunteer_id HAVING sum(done) > 0
     ), ranked AS (
         SELECT volunteer_id, tasks,
                row_number() OVER (ORDER BY tasks DESC, volunteer_id) AS place,
                ceil(count(*) OVER () * 0.1) AS tenth
           FROM per
     )
-    SELECT count(*), coalesce(sum(tasks), 0)::int,
+    SELECT (SELECT array_agg(ARRAY[week, active, tasks]) FROM (
+                SELECT week, count(*) AS active, sum(done) AS tasks FROM weekly GROUP BY week
+            ) by_week),
+           count(*), coalesce(sum(tasks), 0)::int,
            count(*) FILTER (WHERE tasks = 1),
            count(*) FILTER (WHERE tasks BETWEEN 2 AND 3),
            count(*) FILTER (WHERE tasks BETWEEN 4 AND 9),
@@ -313,17 +309,22 @@ _SPREAD = """
            coalesce(max(tenth), 0)::int,
            coalesce(sum(tasks) FILTER (WHERE place <= tenth), 0)::int,
            array_agg(volunteer_id ORDER BY place) FILTER (WHERE place <= %(top)s),
-           array_agg(tasks ORDER BY place) FILTER (WHERE place <= %(top)s)
+           array_agg(tasks::int ORDER BY place) FILTER (WHERE place <= %(top)s)
       FROM ranked
 """
 
 
-def spread(period: Period, *, top: int = 10) -> Spread:
-    """The spread of work in the period, with the `top` busiest volunteers' ids."""
-    (row,) = _fetch(_SPREAD, period.params(top=top))
-    volunteers, tasks, *buckets, busiest, busiest_tasks, ids, counts = row
-    return Spread(volunteers, tasks, tuple(buckets), busiest, busiest_tasks,
-                  tuple(zip(ids or (), counts or ())))
+def volunteers(period: Period, *, top: int = 10) -> Volunteers:
+    """Volunteer activity week by week (empty weeks included) and the spread of the period's
+    work, with the `top` busiest volunteers' ids."""
+    (row,) = _fetch(_VOLUNTEERS, period.params(top=top))
+    by_week, count, tasks, *buckets, busiest, busiest_tasks, ids, counts = row
+    weeks = {week: (active, done) for week, active, done in by_week or ()}
+    return Volunteers(
+        weeks=[ActivityRow(monday, *weeks.get(i, (0, 0)))
+               for i, monday in enumerate(period.mondays, start=1)],
+        spread=Spread(count, tasks, tuple(buckets), busiest, busiest_tasks,
+                      tuple(zip(ids or (), counts or ()))))
 
 
 # -- Unmet need -----------------------------------------------------------------------------

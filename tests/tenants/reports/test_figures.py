@@ -73,7 +73,7 @@ def test_by_type_channel_and_area(history, period):
 
 
 def test_volunteer_activity_by_week(history, period):
-    assert [(r.week, r.active, r.tasks) for r in figures.activity(period)] == [
+    assert [(r.week, r.active, r.tasks) for r in figures.volunteers(period).weeks] == [
         (date(2026, 3, 16), 1, 2),  # Vi took and did R1 and R2
         (date(2026, 3, 23), 1, 0),  # Xan took R7
         (date(2026, 3, 30), 1, 1),  # Wes took and did R4
@@ -82,13 +82,13 @@ def test_volunteer_activity_by_week(history, period):
 
 
 def test_spread_of_work_and_who_did_most(history, period):
-    spread = figures.spread(period)
+    spread = figures.volunteers(period).spread
     assert (spread.volunteers, spread.tasks, spread.buckets) == (2, 3, (1, 1, 0, 0))
     # The busiest tenth of two volunteers is one person (Vi), who did 2 of the 3 tasks.
     assert (spread.busiest, spread.busiest_tasks) == (1, 2)
     assert spread.busiest_share == pytest.approx(2 / 3)
     assert spread.top == ((history.vi.pk, 2), (history.wes.pk, 1))
-    assert figures.spread(period, top=1).top == ((history.vi.pk, 2),)
+    assert figures.volunteers(period, top=1).spread.top == ((history.vi.pk, 2),)
 
 
 def test_unmet_need_by_kind_and_area(history):
