@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 
-.PHONY: run test install system-deps deploy-tools bench-provision bench-matching bench-privacy bench-migrate bench-connections bench-catalog bench-deprivation bench-dashboard seed-fleet stop-db clean
+.PHONY: run test install system-deps deploy-tools bench-provision bench-matching bench-privacy bench-migrate bench-connections bench-catalog bench-deprivation bench-dashboard loadtest seed-fleet stop-db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); deploy/dev/system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
@@ -59,6 +59,12 @@ bench-deprivation: install
 # The group dashboard of a 100,000-request group: p95 of the page against the figures in Python.
 bench-dashboard: install
 	$(PY) loadtests/bench_dashboard.py
+
+# Locust against gunicorn, PostgreSQL, Redis and a Celery worker: the same scenario at one group
+# and spread over GROUPS groups (seeded once, reused); report in loadtests/results/.
+loadtest: install
+	@deploy/dev/system-deps.sh loadtest
+	$(PY) loadtests/loadtest.py --groups $(or $(GROUPS),200) --users $(or $(USERS),20) --duration $(or $(DURATION),60)
 
 seed-fleet: install
 	$(PY) platform/manage.py seed_fleet --groups $(or $(GROUPS),1000)
