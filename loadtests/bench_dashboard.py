@@ -25,6 +25,9 @@ calls interleaved so that whatever else the machine does touches each alike):
   fails);
 - noindex_p95_ms: the default page without the dashboard's indexes (dropped inside a
   transaction that is rolled back).
+- cpu_ms, cpu_52w_ms: CPU per page, the web process's and its PostgreSQL backend's together
+  (read from /proc, so only with a local server): the page's cost whatever else runs;
+load_avg_5min: the machine's load meanwhile (other processes slow every figure alike).
 Target: p95_ms <= 300 (else exit status 1).
 """
 
@@ -396,6 +399,33 @@ DASHBOARD_INDEXES = ("report_request_arrivals", "report_event_steps",
                      "report_request_volunteers")
 
 
+def _backend_cpu_ms(pid: int) -> float | None:
+    """CPU time the PostgreSQL backend `pid` has used so far (local servers only)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_call(function, samples: int) -> float | None:
+    """CPU ms per call, this process's plus its database backend's: what a page costs
+    whatever else the machine is doing (wall times grow with the machine's load)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    db_before, py_before = _backend_cpu_ms(pid), time.process_time()
+    for _ in range(samples):
+        function()
+    db_after, py_after = _backend_cpu_ms(pid), time.process_time()
+    if db_before is None or db_after is None:
+        return None
+    return round(((db_after - db_before) + (py_after - py_before) * 1000) / samples, 1)
+
+
 def timed(function, samples: int) -> list[float]:
     times = []
     for _ in range(samples):
@@ -454,6 +484,7 @@ def main():
         figures_t += timed(lambda: our_figures(default, 7, now), 1)
         if i % every == 0:
             base_t += timed(lambda: naive_figures(default, 7, now), 1)
+    page_cpu, year_cpu = cpu_per_call(page, 10), cpu_per_call(year_page, 5)
     # The page without the dashboard's indexes: dropped in a transaction, then rolled back.
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -468,10 +499,13 @@ def main():
         "requests_in_view": checked[DEFAULT_WEEKS][0]["received"],
         "requests_in_52w": checked[WEEKS][0]["received"], "samples": SAMPLES,
         "p95_ms": p95(page_t), "p95_52w_ms": p95(year_t),
+        "cpu_ms": page_cpu, "cpu_52w_ms": year_cpu,
         "figures_p95_ms": p95(figures_t), "baseline_p95_ms": p95(base_t),
         "ratio": round(p95(base_t) / p95(figures_t), 1), "noindex_p95_ms": p95(noindex_t),
         "page_kb": round(page_bytes / 1024), "answers_match_baseline": answers_match,
         "target_ms": TARGET_MS,
+        # Other work on the machine meanwhile (the 5-minute load average; 2 cores here).
+        "load_avg_5min": round(os.getloadavg()[1], 2),
     }
     connection.set_schema_to_public()
     print(json.dumps(result), flush=True)

@@ -48,6 +48,8 @@ def test_coordinators_and_admins_see_charts_and_tables(client, in_alpha, who):
     html = response.content.decode()
     page = response.context["page"]
     assert page.period.weeks == 52 and page.days == 7
+    first = page.period.mondays[0]  # a Monday in the group's zone, whatever the server's
+    assert first.weekday() == 0 and f"52 weeks since {first:%-d %B %Y}" in html
     assert html.count('<svg class="chart-svg"') == len(page.charts) == 6
     assert html.count("<desc id=") == 6 and html.count("<caption>") == len(page.tables) - 1
     assert 'style="' not in html  # the CSP allows no inline styles
