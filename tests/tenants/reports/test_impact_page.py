@@ -87,9 +87,11 @@ def test_both_pages_are_a_404_until_an_admin_publishes_them(client, alpha, in_al
     ask(steps=DONE)
     for path in ("/impact/", "/impact/embed/"):
         assert page(client, alpha, path)[0].status_code == 404
+    assert 'href="/impact/"' not in page(client, alpha, "/")[1]
     publish(alpha)
     for path in ("/impact/", "/impact/embed/"):
         assert page(client, alpha, path)[0].status_code == 200
+    assert 'href="/impact/"' in page(client, alpha, "/")[1]  # the home page links to it
     publish(alpha, on=False)
     assert page(client, alpha)[0].status_code == 404
 
