@@ -112,6 +112,10 @@ def test_the_public_page_shows_figures_and_never_a_person_or_small_count(client,
     assert 'caption' in html and 'role="img"' in html  # the chart, and its numbers as tables
 
 
+def test_the_platform_home_page_links_to_it(client, counted):
+    assert 'href="/open-data/"' in client.get("/", **PLATFORM).content.decode()
+
+
 def test_spanish(client, counted):
     html = client.get("/open-data/", HTTP_ACCEPT_LANGUAGE="es", **PLATFORM).content.decode()
     assert '<html lang="es">' in html
@@ -144,6 +148,7 @@ def test_the_operators_page_is_for_operators(client, counted):
                                password=PASSWORD)
     ops = Client(**PLATFORM)
     ops.force_login(operator)
+    assert 'href="/operators/open-data/"' in ops.get("/operators/", **PLATFORM).content.decode()
     page = ops.get("/operators/open-data/", **PLATFORM)
     assert page.status_code == 200
     assert page.context["collection"].reporting == 2
