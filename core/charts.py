@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 WIDTH, HEIGHT = 600, 220
 LABEL_SPACE = 30  # under vertical bars, for their labels; above, for their values
-MAX_LABELS = 13  # past this many columns, only every n-th is labelled (the table has all)
+MAX_LABELS = 8  # past this many columns, only every n-th is labelled (the table has all)
 
 
 @dataclass(frozen=True)
