@@ -65,6 +65,11 @@ class Command(BaseCommand):
                 coordinator=coordinator,
             )
             rescore_deprivation()  # requests seeded before the sample existed get deciles
+            if seeded:  # the demo's impact page (/impact/), published as its admin would
+                from core.tenancy.services import set_impact_page
+
+                set_impact_page(group=group, published=True,
+                                actor=User.objects.get(email=PEOPLE[0][2]))
         finally:
             connection.set_schema_to_public()
         if seeded:
