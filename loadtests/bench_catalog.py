@@ -3,7 +3,8 @@ deploy/SCALING.md: catalog rows and bytes, disk, a whole-database VACUUM ANALYZE
 autovacuum has to get round), and a logical backup and restore (pg_dump -Fc, pg_restore).
 
 A fresh database (`mutualaid_bench_catalog` on the embedded server, or
-BENCH_CATALOG_DATABASE_URL) is migrated and measured with no groups: the baseline. Groups
+BENCH_CATALOG_DATABASE_URL), made afresh and dropped at the end, is migrated and measured
+with no groups: the baseline. Groups
 are then provisioned (core/tenancy/fleet.py, the blueprint a signup uses) up to each of
 BENCH_CATALOG_SIZES (default 250,1000) and everything is measured again; `*_per_group` is the
 slope from the baseline to the largest size (for the backup, to the largest size whose dump
@@ -42,7 +43,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def recreate_database() -> None:
+def recreate_database(*, create: bool = True) -> None:
     import psycopg
     from django.db import connection, connections
 
@@ -50,7 +51,8 @@ def recreate_database() -> None:
     params = connection.get_connection_params()
     with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{params["dbname"]}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{params["dbname"]}"')
+        if create:
+            admin.execute(f'CREATE DATABASE "{params["dbname"]}"')
 
 
 def client_binary(name: str) -> str:
@@ -196,6 +198,7 @@ def main() -> None:
                   for r in runs},
         "migrate_s": round(migrate_s, 1),
     }), flush=True)
+    recreate_database(create=False)  # each run starts afresh: nothing to keep
 
 
 if __name__ == "__main__":
