@@ -67,8 +67,8 @@ class Period:
 
     @property
     def boundaries(self) -> list[datetime]:
-        """Each week's first moment, then the period's end: a week is 23 or 25 hours longer
-        or shorter where the clocks change, so these are computed in the zone."""
+        """Each week's first moment, then the period's end, computed in the zone: the week
+        the clocks change in is an hour shorter or longer."""
         zone = ZoneInfo(self.zone)
         return [datetime.combine(day, time(), tzinfo=zone)
                 for day in (*self.mondays, self.mondays[-1] + timedelta(weeks=1))]
