@@ -11,6 +11,7 @@ import h3
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils.formats import date_format
 
 from core.audit.models import AuditEntry
 from core.geo.cells import PUBLIC_RESOLUTION, SEARCH_RESOLUTION, cell_for
@@ -222,8 +223,10 @@ def test_a_period_not_offered_gets_a_message_and_the_default(client, alpha, in_a
         assert response.status_code == 200
         assert "Choose one of the periods in the list." in html
         assert response.context["data"].period.weeks == 12
-    response, _html = page(client, alpha, weeks="52")
+    response, html = page(client, alpha, weeks="52")
     assert response.context["data"].period.weeks == 52
+    first = response.context["data"].period.mondays[0]
+    assert f"Since the week of {date_format(first, 'DATE_FORMAT')}</h2>" in html
     embed, _html = page(client, alpha, "/impact/embed/", weeks="4")
     assert embed.context["data"].period.weeks == 4
 
