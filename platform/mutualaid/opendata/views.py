@@ -8,6 +8,7 @@ import csv
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.charts import columns
@@ -44,7 +45,7 @@ def _context(data: OpenData) -> dict:
 
 
 def _weeks_chart(data: OpenData):
-    points = [(week.strftime("%d %b"), figure.value or 0) for week, figure in data.weeks]
+    points = [(date_format(week, "j M"), figure.value or 0) for week, figure in data.weeks]
     hidden = sum(1 for _week, figure in data.weeks if not figure.shown)
     summary = _("Requests received each week, from the week of %(first)s to the week of "
                 "%(last)s.") % {"first": data.first_week.isoformat(),
