@@ -9,17 +9,21 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 
 CHUNK = 64_000  # characters per streamed piece
 
 
 def cell(value) -> str:
-    """A value as CSV text: "" for None, a related record's code or id, and a leading
-    =, +, - or @ neutralised (a spreadsheet would run it as a formula)."""
+    """A value as CSV text: "" for None, a related record's code or id, numbers as they are
+    (a negative longitude stays a number), and text with a leading =, +, - or @ neutralised
+    (a spreadsheet would run it as a formula)."""
     if value is None:
         return ""
     if hasattr(value, "_meta"):
         return str(value.pk) if not hasattr(value, "code") else value.code
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
