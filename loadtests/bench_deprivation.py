@@ -165,6 +165,7 @@ def main() -> int:
         del scores, boundaries
         args = ["--preset", "imd2019", "--dataset", "bench-imd", "--csv", str(csv_path),
                 "--boundaries", str(boundaries_path)]
+        call_command("load_deprivation", remove="bench-imd", verbosity=0)  # a fresh load
         out = StringIO()
         started = time.perf_counter()
         call_command("load_deprivation", *args, stdout=out)
