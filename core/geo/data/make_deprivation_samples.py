@@ -115,7 +115,8 @@ def gb_areas(seed: int) -> list[dict]:
     areas = []
     for number, (key, geometry) in enumerate(geometries.items(), start=1):
         suffix = "ABCDEFGH"[number % 8]
-        areas.append({"code": f"E0190{number:04d}", "name": f"Synthetic London {number:03d}{suffix}",
+        areas.append({"code": f"E0190{number:04d}",
+                      "name": f"Synthetic London {number:03d}{suffix}",
                       "geometry": _json_ready(geometry), "key": key})
     return areas
 

@@ -161,7 +161,8 @@ def _split_for_carved(cells: np.ndarray, owners: np.ndarray, carved: dict[int, i
     extra: dict[int, list[int]] = {}
     if not carved:
         return cells, owners, extra
-    split = {h3.cell_to_parent(c, r) for c in carved for r in range(resolution, h3.get_resolution(c))}
+    split = {h3.cell_to_parent(c, r)
+             for c in carved for r in range(resolution, h3.get_resolution(c))}
     bases = sorted({h3.cell_to_parent(c, resolution) for c in carved})
     base_array = np.array(bases, dtype=np.uint64)
     at = np.searchsorted(cells, base_array)

@@ -1,7 +1,8 @@
 """`load_deprivation`: load an area deprivation index into the shared tables.
 
     load_deprivation --preset imd2019 --csv File_7.csv --boundaries lsoa2011.geojson
-    load_deprivation --preset svi --dataset svi2022-ma --csv SVI_2022_MA.csv --boundaries tracts.geojson
+    load_deprivation --preset svi --dataset svi2022-ma --csv SVI_2022_MA.csv \
+        --boundaries tracts.geojson
     load_deprivation --geojson areas.geojson --code-column code --decile-column decile ...
     load_deprivation --sample gb        (the synthetic sample the demo uses)
 
@@ -41,7 +42,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--geojson", type=Path, help="features with the scores in properties")
-        source.add_argument("--csv", type=Path, help="scores keyed by area code (with --boundaries)")
+        source.add_argument("--csv", type=Path,
+                            help="scores keyed by area code (with --boundaries)")
         source.add_argument("--sample", choices=sorted(SAMPLES),
                             help="a shipped SYNTHETIC sample (core/geo/data)")
         source.add_argument("--remove", metavar="DATASET", help="delete a loaded dataset")
