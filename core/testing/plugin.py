@@ -77,15 +77,19 @@ def beta(groups) -> SessionGroup:
 
 @pytest.fixture(autouse=True)
 def _fresh_context():
-    """Each test starts in the public schema with an empty cache."""
+    """Each test starts in the public schema with an empty cache, in the default language
+    (a Spanish page served by the test client leaves Spanish active in the thread)."""
     from django.core.cache import cache
     from django.db import connection
+    from django.utils import translation
 
     connection.set_schema_to_public()
     cache.clear()
+    translation.deactivate()
     yield
     connection.set_schema_to_public()
     cache.clear()
+    translation.deactivate()
 
 
 @pytest.fixture
