@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
-CHECKLIST = ["email", "request_types", "forms", "languages", "branding", "retention", "team"]
+CHECKLIST = ["email", "request_types", "forms", "languages", "branding", "retention", "team",
+             "priority", "impact"]
 
 
 def open_signup(page, live_server_url) -> None:
