@@ -138,7 +138,9 @@ def request_page(request, request_id: int, *, location_form=None, close_form=Non
                                      pk=request_id)
     events = help_request.events.select_related("actor")
     viewer = Viewer.of(request.user)
+    waiting = dispatch.queue().filter(pk=request_id).first()  # with its priority, if waiting
     return render(request, "matching/request_page.html", {
+        "why": priority.explain(waiting) if waiting else None,
         "help_request": show(viewer, help_request, why="request page"),
         "answers": answers.visible_answers(viewer, help_request, "request", why="request page"),
         "events": events,

@@ -190,6 +190,17 @@ def test_coordinators_see_the_reasons_on_the_queue(client, in_alpha, fixture):
     assert "deprivation_decile" in entry.fields
 
 
+def test_the_request_page_says_why_a_waiting_request_ranks_where_it_does(client, in_alpha,
+                                                                         fixture):
+    login(client, in_alpha, in_alpha.coordinator_email)
+    pk = fixture["deprived_and_waiting"]
+    html = client.get(f"/dispatch/{pk}/", HTTP_HOST=in_alpha.host).content.decode()
+    assert "ranked higher: waiting 3 days, most deprived decile" in html
+    HelpRequest.objects.filter(pk=pk).update(status=HelpRequest.Status.DONE)
+    html = client.get(f"/dispatch/{pk}/", HTTP_HOST=in_alpha.host).content.decode()
+    assert "ranked higher" not in html  # no longer waiting: no place in the queue
+
+
 def test_volunteers_can_sort_nearby_by_priority_without_seeing_why(client, in_alpha):
     profile = register_volunteer(registration=Registration(
         name="Vera", email="vera@example.org", password=PASSWORD,
