@@ -42,6 +42,7 @@ import time
 import uuid
 
 import numpy as np
+from synthetic import timeline  # the script's folder is on the path
 
 SLUG = "dashboard-bench"
 SEED = 20261121
@@ -208,7 +209,7 @@ def _seed_requests(rng, volunteers: list[int]) -> None:
             channel=CHANNELS[channels[i]], status=status,
             volunteer_id=volunteers[busy[i]] if status in WITH_VOLUNTEER else None,
             submission_key=uuid.UUID(int=int(rng.integers(2**62)) << 64 | i)))
-        timelines.append(_timeline(rng, status, created, now))
+        timelines.append(timeline(rng, status, created, now, max_step_hours=40))
     requests = HelpRequest.objects.bulk_create(requests, batch_size=5000)
     table = HelpRequest._meta.db_table
     with connection.cursor() as cursor:
@@ -225,27 +226,6 @@ def _seed_requests(rng, volunteers: list[int]) -> None:
             for request, steps in zip(requests, timelines):
                 for before, after, at in steps:
                     copy.write_row((request.pk, before, after, "", at))
-
-
-def _timeline(rng, status, created, now):
-    """(from, to, at) steps that led to `status`, in order, none in the future."""
-    steps = [("", "new")]
-    if status != "new":
-        steps.append(("new", "open"))
-    taken = "claimed" if rng.random() < 0.6 else "assigned"
-    if status in ("claimed", "assigned"):
-        steps.append(("open", status))
-    elif status in ("in_progress", "done"):
-        steps += [("open", taken), (taken, "in_progress")]
-        if status == "done":
-            steps.append(("in_progress", "done"))
-    elif status in ("cancelled", "could_not_help"):
-        steps.append(("open", status))
-    at, out = created, []
-    for before, after in steps:
-        out.append((before, after, at))
-        at = min(now, at + datetime.timedelta(hours=float(rng.uniform(0.2, 40))))
-    return out
 
 
 def bring_to_now(group) -> None:

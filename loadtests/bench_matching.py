@@ -77,6 +77,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "platform")]
 
+from synthetic import timeline  # noqa: E402  (the script's folder is on the path)
 from tenants.matching.assignment import (  # noqa: E402
     RequestSlot,
     VolunteerSlot,
@@ -582,7 +583,7 @@ def _seed_requests(rng, clusters, volunteer_ids: list[int]) -> None:
             volunteer_id=volunteer, submission_key=uuid.UUID(int=int(rng.integers(2**62)) << 64
                                                              | i),
             created_at=created, updated_at=created))
-        timelines.append(_timeline(rng, status, created, now))
+        timelines.append(timeline(rng, status, created, now, max_step_hours=30))
     # Stored in the order they came in, as in a real group: today's open requests sit together
     # at the end of the table, not spread over two years of closed ones.
     order = sorted(range(DB_REQUESTS), key=lambda i: requests[i].created_at)
@@ -591,27 +592,6 @@ def _seed_requests(rng, clusters, volunteer_ids: list[int]) -> None:
                      for r, i in zip(requests, order) for a, b, at in timelines[i]),
                     key=lambda e: e.at)
     RequestEvent.objects.bulk_create(events, batch_size=5000)
-
-
-def _timeline(rng, status, created, now):
-    """(from, to, at) steps that led to `status`, in order, none in the future."""
-    steps = [("", "new")]
-    if status != "new":
-        steps.append(("new", "open"))
-    taken = "claimed" if rng.random() < 0.6 else "assigned"
-    if status in ("claimed", "assigned"):
-        steps.append(("open", status))
-    elif status in ("in_progress", "done"):
-        steps += [("open", taken), (taken, "in_progress")]
-        if status == "done":
-            steps.append(("in_progress", "done"))
-    elif status in ("cancelled", "could_not_help"):
-        steps.append(("open", status))
-    at, out = created, []
-    for a, b in steps:
-        out.append((a, b, at))
-        at = min(now, at + datetime.timedelta(hours=float(rng.uniform(0.2, 30))))
-    return out
 
 
 def bring_to_now(group) -> None:
