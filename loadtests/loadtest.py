@@ -4,7 +4,8 @@
    (`mutualaid_loadtest`, or LOADTEST_DATABASE_URL / --database-url) brought to the code's
    migrations (`migrate_fleet`), with N fleet groups and D busy ones (loadtest_data.py), made
    once and reused; static files collected.
-2. gunicorn (W workers) and a Celery worker on production settings (loadtest_stack.py).
+2. gunicorn (deploy/gunicorn.conf.py) and a Celery worker on production settings
+   (loadtest_stack.py).
 3. Locust, headless (locustfile.py), M users: a warm-up (unmeasured), then the scenario at
    one group and the same spread over the fleet, S seconds each, in alternating rounds
    (ROUNDS, 2: one, spread, one, spread). What the load test added is removed after each
@@ -14,11 +15,11 @@
 
 Knobs (arguments, or the environment make passes): --groups/GROUPS (200), --users/USERS
 (20), --duration/DURATION (60), --data-groups/DATA_GROUPS (busy groups: GROUPS/20, at most
-300),
---workers/WORKERS and --threads/THREADS (gunicorn's, 2 and 4: production's defaults), --label/LABEL (`<groups>g-<users>u`),
---warmup/WARMUP (seconds, min(15, DURATION)), --rounds/ROUNDS (2); LOADTEST_WAIT and LOADTEST_SIGNUP_EVERY
-(locustfile.py); LOADTEST_RESEED=1 makes the database afresh; LOADTEST_REDIS_URL: a Redis
-to use instead of starting one.
+300), --workers/WORKERS and --threads/THREADS (gunicorn's: 2 and 4, production's defaults),
+--label/LABEL (`<groups>g-<users>u`), --warmup/WARMUP (seconds, min(15, DURATION)),
+--rounds/ROUNDS (2); LOADTEST_WAIT and LOADTEST_SIGNUP_EVERY (locustfile.py);
+LOADTEST_RESEED=1 makes the database afresh; LOADTEST_REDIS_URL: a Redis to use instead of
+starting one; --prepare-only: migrate and seed, then stop.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import time
 from contextlib import ExitStack
+from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -85,7 +87,8 @@ def main(argv=None) -> int:
     run_dir.mkdir(parents=True, exist_ok=True)
     meta = {"label": args.label, "date": datetime.date.today().isoformat(),
             "groups": args.groups, "data_groups": args.data_groups, "users": args.users,
-            "duration_s": args.duration, "rounds": args.rounds, "machine": machine()}
+            "duration_s": args.duration, "rounds": args.rounds, "warmup_s": args.warmup,
+            "machine": machine()}
     with ExitStack() as stack:
         redis_url = os.environ.get("LOADTEST_REDIS_URL", "")
         if not redis_url:
@@ -112,7 +115,8 @@ def main(argv=None) -> int:
                                  logs=run_dir) as servers:
             manifest["port"] = servers.port
             (run_dir / "manifest.json").write_text(json.dumps(manifest))
-            meta["stack"] = {"gunicorn_workers": args.workers, "threads": args.threads,
+            meta["stack"] = {"gunicorn": version("gunicorn"), "locust": version("locust"),
+                             "gunicorn_workers": args.workers, "threads": args.threads,
                              "celery": "1 worker, solo pool", "settings": "production",
                              "dashboard": bool(manifest["dashboard"])}
             meta["one_group"] = manifest["data_groups"][0]

@@ -12,8 +12,8 @@ tenancy_overhead_ratio: p95 of every request of the run spread over the fleet, d
 the p95 of every request of the same scenario run against one group (the first busy group),
 both in the same `make loadtest`; tenancy_overhead_mean_ratio: the same with mean latency.
 
-Run on its own to rebuild a report: python loadtests/loadtest_report.py RUN_DIR
-(RUN_DIR holding `meta.json` and the rounds' folders).
+Run on its own to rebuild a report into results/: python loadtests/loadtest_report.py
+RUN_DIR (RUN_DIR holding `meta.json` and the rounds' folders).
 """
 
 from __future__ import annotations
@@ -131,10 +131,24 @@ def build(run_dir: Path) -> dict:
         and (report["tenancy_overhead_ratio"] or 0) <= TARGETS["tenancy_overhead_ratio"])
     # Everything else goes in the file only, after the one-line summary's keys.
     return {**report, "targets": TARGETS, "stack": meta["stack"], "machine": meta["machine"],
+            "rounds_detail": _rounds(run_dir, meta["round_s"], meta.get("warmup_s", 0)),
             "seeding": meta["seeding"], "cleanup": meta.get("cleanup", {}),
             "endpoints": spread.pop("endpoints"),
             "failure_messages": spread.pop("failure_messages"),
             "one_group": {"group": meta["one_group"], **one}}
+
+
+def _rounds(run_dir: Path, seconds: float, warmup_s: float) -> list[dict]:
+    """Each round's own totals, in the order they ran: how steady the machine was."""
+    folders = sorted((f for f in run_dir.iterdir() if (f / "stats.json").exists()),
+                     key=lambda f: f.stat().st_mtime)
+    rows = []
+    for folder in folders:
+        figures = summary(json.loads((folder / "stats.json").read_text()),
+                          warmup_s if folder.name == "warmup" else seconds)
+        rows.append({"round": folder.name, **{k: figures[k] for k in (
+            "requests", "rps", "p50_ms", "p95_ms", "mean_ms", "failures")}})
+    return rows
 
 
 def one_line(report: dict) -> str:
@@ -151,4 +165,5 @@ def save(report: dict, results: Path) -> Path:
 
 if __name__ == "__main__":
     built = build(Path(sys.argv[1]))
+    save(built, Path(__file__).resolve().parent / "results")
     print(one_line(built))

@@ -28,6 +28,7 @@ errors) counts as a failure.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -39,6 +40,7 @@ import uuid
 from pathlib import Path
 
 from locust import HttpUser, between, constant_pacing, events, task
+from locust.exception import RescheduleTask
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from page_forms import csrf_token, form_with  # noqa: E402
@@ -76,6 +78,21 @@ def group_url(slug: str, path: str) -> str:
     return f"http://{slug}.{DOMAIN}:{PORT}{path}"
 
 
+class Failed(RescheduleTask):
+    """A page was not what the person would have seen (already counted as a failure): they
+    give up this step and, after a pause, do something else."""
+
+
+def signed_in(step):
+    """The step of a signed-in person: signs in first if they are not (yet, or any more)."""
+    @functools.wraps(step)
+    def run(self):
+        if not self.signed_in:
+            self.sign_in()
+        return step(self)
+    return run
+
+
 class Person(HttpUser):
     abstract = True
     wait_time = between(*WAIT)
@@ -89,11 +106,15 @@ class Person(HttpUser):
         n = random.getrandbits(24)
         self.client.headers["X-Forwarded-For"] = f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}"
 
-    # One request; a failure unless the status is `expect` and the page holds `shows`.
+    # One request; a failure (and Failed) unless the status is `expect` and the page holds
+    # `shows`. Returns the page.
     def get(self, url: str, name: str, *, expect: int = 200, shows: str = "") -> str:
         with self.client.get(url, name=name, allow_redirects=False,
                              catch_response=True) as response:
-            return self._check(response, expect, shows)
+            ok = self._check(response, expect, shows)
+        if not ok:
+            raise Failed()
+        return response.text
 
     def post(self, url: str, data: dict, name: str, *, expect: int = 302) -> str:
         """Posts like a browser (Origin header; no redirect followed); returns the Location."""
@@ -101,28 +122,22 @@ class Person(HttpUser):
         with self.client.post(url, data=data, name=name, allow_redirects=False,
                               headers={"Origin": origin, "Referer": url},
                               catch_response=True) as response:
-            self._check(response, expect, "")
-            return response.headers.get("Location", "")
+            ok = self._check(response, expect, "")
+        if not ok:
+            raise Failed()
+        return response.headers.get("Location", "")
 
     @staticmethod
-    def _check(response, expect: int, shows: str) -> str:
+    def _check(response, expect: int, shows: str) -> bool:
         if response.status_code != expect:
-            where = response.headers.get("Location", "")
-            response.failure(f"{response.status_code} (wanted {expect}) {where}")
-        elif shows and shows not in response.text:
+            why = response.headers.get("Location", "") or repr(getattr(response, "error", ""))
+            response.failure(f"{response.status_code} (wanted {expect}) {why}")
+            return False
+        if shows and shows not in response.text:
             response.failure(f"the page does not show {shows!r}")
-        else:
-            response.success()
-        return response.text
-
-    def sign_in(self, slug: str, email: str, password: str) -> None:
-        self.slug = slug
-        page = self.get(group_url(slug, "/accounts/login/"), "sign in: form")
-        to = self.post(group_url(slug, "/accounts/login/"),
-                       {**form_with(page, "login").values, "login": email,
-                        "password": password}, "sign in: send")
-        home = self.get(group_url(slug, to or "/"), "home", shows="<main")
-        self.assets(home)
+            return False
+        response.success()
+        return True
 
     def assets(self, page: str) -> None:
         """Stylesheets and scripts, as a browser on its first visit (WhiteNoise's)."""
@@ -130,12 +145,36 @@ class Person(HttpUser):
             self.get(group_url(self.slug, path), "static file" if path.startswith("/static/")
                      else "group theme")
 
-    def signed_in_group(self) -> tuple[str, int]:
-        """A busy group and which of its logins this user takes."""
+
+
+class Member(Person):
+    """Someone with a login at a busy group: signs in at their first step (again at the next
+    one if signing in failed), then stays signed in."""
+
+    abstract = True
+
+    def on_start(self):
+        super().on_start()
         logins = MANIFEST["volunteer_logins"]
         if SCENARIO == "one":
-            return ONE_GROUP, 1 + self.number % logins
-        return random.choice(MANIFEST["data_groups"]), random.randint(1, logins)
+            self.slug, self.login_number = ONE_GROUP, 1 + self.number % logins
+        else:
+            self.slug = random.choice(MANIFEST["data_groups"])
+            self.login_number = random.randint(1, logins)
+        self.signed_in = False
+
+    def credentials(self) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def sign_in(self) -> None:
+        """The sign-in page, signing in, the home page and its stylesheets and scripts."""
+        email, password = self.credentials()
+        url = group_url(self.slug, "/accounts/login/")
+        page = self.get(url, "sign in: form")
+        to = self.post(url, {**form_with(page, "login").values, "login": email,
+                             "password": password}, "sign in: send")
+        self.signed_in = True
+        self.assets(self.get(group_url(self.slug, to or "/"), "home", shows="<main"))
 
 
 class PublicVisitor(Person):
@@ -159,31 +198,33 @@ class PublicVisitor(Person):
             self.get(group_url(slug, to), "ask: thanks")
 
 
-class Volunteer(Person):
+class Volunteer(Member):
     weight = 10
+    nearby_page = ""
 
-    def on_start(self):
-        super().on_start()
-        slug, n = self.signed_in_group()
-        self.sign_in(slug, f"volunteer{n}@{slug}.example.org", MANIFEST["password"])
-        self.nearby_page = ""
+    def credentials(self):
+        return f"volunteer{self.login_number}@{self.slug}.example.org", MANIFEST["password"]
 
     @task(6)
+    @signed_in
     def nearby(self):
         self.nearby_page = self.get(group_url(self.slug, "/volunteer/nearby/"), "nearby: list",
                                     shows="nearby-map-data")
 
     @task(2)
+    @signed_in
     def nearby_filtered(self):
         query = random.choice(["?order=urgency", "?km=8", "?km=3&order=urgency", "?pages=2"])
         self.get(group_url(self.slug, f"/volunteer/nearby/{query}"), "nearby: list, filtered",
                  shows="nearby-map-data")
 
     @task(2)
+    @signed_in
     def my_tasks(self):
         self.get(group_url(self.slug, "/volunteer/tasks/"), "volunteer: my tasks")
 
     @task(1)
+    @signed_in
     def claim_and_give_back(self):
         claimable = re.findall(r'action="(/volunteer/requests/(\d+)/claim/)"', self.nearby_page)
         if not claimable:
@@ -199,21 +240,21 @@ class Volunteer(Person):
                   {"csrfmiddlewaretoken": csrf_token(tasks)}, "volunteer: give back")
 
 
-class Coordinator(Person):
+class Coordinator(Member):
     weight = 3
     wait_time = between(3 * WAIT[0], 3 * WAIT[1])  # longer pages, phone calls between
+    queue_page = ""
 
-    def on_start(self):
-        super().on_start()
-        slug, _n = self.signed_in_group()
-        self.sign_in(slug, f"coordinator@{slug}.example.org", MANIFEST["password"])
-        self.queue_page = ""
+    def credentials(self):
+        return f"coordinator@{self.slug}.example.org", MANIFEST["password"]
 
     @task(4)
+    @signed_in
     def queue(self):
         self.queue_page = self.get(group_url(self.slug, "/dispatch/"), "coordinator: queue")
 
     @task(2)
+    @signed_in
     def request_page(self):
         ids = re.findall(r'href="/dispatch/(\d+)/"', self.queue_page)
         if not ids:
@@ -222,6 +263,7 @@ class Coordinator(Person):
                  "coordinator: request page")
 
     @task(2)
+    @signed_in
     def dashboard(self):
         if MANIFEST.get("dashboard"):
             self.get(group_url(self.slug, MANIFEST["dashboard"]), "coordinator: dashboard")
@@ -229,20 +271,20 @@ class Coordinator(Person):
             self.queue()
 
 
-class Admin(Person):
+class Admin(Member):
     weight = 1
     wait_time = between(3 * WAIT[0], 3 * WAIT[1])
 
-    def on_start(self):
-        super().on_start()
-        slug, _n = self.signed_in_group()
-        self.sign_in(slug, f"admin@{slug}.example.org", MANIFEST["admin_password"])
+    def credentials(self):
+        return f"admin@{self.slug}.example.org", MANIFEST["admin_password"]
 
     @task(2)
+    @signed_in
     def questions(self):
         return self.get(group_url(self.slug, "/setup/forms/"), "admin: questions")
 
     @task(1)
+    @signed_in
     def edit_question(self):
         ids = re.findall(r'href="/setup/forms/questions/(\d+)/"', self.questions())
         if not ids:
