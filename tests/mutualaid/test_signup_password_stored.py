@@ -10,8 +10,8 @@ from django.db import connection
 
 from core.accounts.models import User
 from core.tenancy import provisioning
-from core.testing.people import PASSWORD, signup_data
 from core.tenancy.models import Group
+from core.testing.people import PASSWORD, signup_data
 
 pytestmark = pytest.mark.committed
 
