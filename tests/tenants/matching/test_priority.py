@@ -201,6 +201,20 @@ def test_the_request_page_says_why_a_waiting_request_ranks_where_it_does(client,
     assert "ranked higher" not in html  # no longer waiting: no place in the queue
 
 
+def test_the_first_rows_of_the_queue_come_with_suggestions_the_rest_link_to_theirs(
+        client, in_alpha):
+    from tenants.matching.dispatch_views import SUGGESTED_ROWS
+
+    pks = [waiting(days=day) for day in range(SUGGESTED_ROWS + 2, 0, -1)]  # oldest first
+    login(client, in_alpha, in_alpha.coordinator_email)
+    html = client.get("/dispatch/", HTTP_HOST=in_alpha.host).content.decode()
+    for rank, pk in enumerate(pks):
+        row = html[html.index(f'data-request="{pk}"'):]
+        row = row[:row.index("</li>")]
+        linked = f'href="/dispatch/{pk}/">Suggested volunteers for this request' in row
+        assert linked == (rank >= SUGGESTED_ROWS), (rank, row)
+
+
 def test_volunteers_can_sort_nearby_by_priority_without_seeing_why(client, in_alpha):
     profile = register_volunteer(registration=Registration(
         name="Vera", email="vera@example.org", password=PASSWORD,
