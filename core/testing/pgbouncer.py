@@ -21,14 +21,14 @@ import os
 import pwd
 import shutil
 import socket
-import subprocess
 import tempfile
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from core.testing.processes import start_and_wait_for
 
 POOLS = ("session", "transaction")
 SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "pgbouncer" / "pgbouncer.ini"
@@ -98,15 +98,17 @@ def pgbouncer(django_db_setup):
         for path in [workdir, *workdir.iterdir()]:
             shutil.chown(path, user=run_as)
         command[1:1] = ["-u", run_as]
-    log = open(workdir / "stderr.log", "wb")
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
     try:
-        _wait_for_port(proc, port, workdir / "stderr.log")
+        proc = start_and_wait_for(command, "listening on", log=workdir / "stderr.log",
+                                  seconds=15, cwd=workdir)
+    except RuntimeError as failed:
+        shutil.rmtree(workdir, ignore_errors=True)
+        pytest.fail(str(failed))
+    try:
         yield PgBouncer(port=port, upstream=upstream)
     finally:
         proc.terminate()
         proc.wait(10)
-        log.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -151,20 +153,6 @@ def _unprivileged_user(host: str) -> str | None:
         if owner != "root":
             return owner
     return "nobody"
-
-
-def _wait_for_port(proc: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"pgbouncer exited at start:\n{log.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    pytest.fail(f"pgbouncer did not listen within 15 seconds:\n{log.read_text()}")
 
 
 def _free_port() -> int:

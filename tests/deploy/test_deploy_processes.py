@@ -15,6 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from core.testing.processes import start_and_wait_for
 from django.db import connection
 
 from core.local_services import database_url
@@ -40,41 +42,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_serving(port: int, proc: subprocess.Popen, seconds: float = 180) -> None:
-    """Until gunicorn answers a first request (its workers load Django lazily: on a busy
-    machine that first answer takes a while; the checks below are about what comes after)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "gunicorn exited"
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not answer on {port} within {seconds} s")
-
-
 @pytest.fixture
 def gunicorn(tmp_path):
     port = free_port()
     metrics = tmp_path / "prometheus"
     metrics.mkdir()
-    log = (tmp_path / "gunicorn.log").open("w")
-    proc = subprocess.Popen(
+    proc = start_and_wait_for(
         [sys.executable, "-m", "gunicorn", "--config", str(REPO / "deploy" / "gunicorn.conf.py"),
-         "mutualaid.wsgi:application"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-        env=process_env(PORT=str(port), WEB_CONCURRENCY="1", GUNICORN_THREADS="2",
-                        PROMETHEUS_MULTIPROC_DIR=str(metrics)),
+         "mutualaid.wsgi:application"], "Listening at", log=tmp_path / "gunicorn.log",
+        cwd=REPO, env=process_env(PORT=str(port), WEB_CONCURRENCY="1", GUNICORN_THREADS="2",
+                                  PROMETHEUS_MULTIPROC_DIR=str(metrics)),
     )
     try:
-        wait_until_serving(port, proc)
+        # Bound and listening: the first answer waits for a worker to load Django (slow on a
+        # busy machine); what the tests check comes after.
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=180).read()
         yield port, proc, metrics
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             proc.wait(30)
-        log.close()
 
 
 def test_gunicorn_serves_with_the_shipped_config_and_passes_the_web_check(gunicorn):
