@@ -42,7 +42,7 @@ import time
 import uuid
 
 import numpy as np
-from synthetic import timeline  # the script's folder is on the path
+from synthetic import setup_django, timeline  # the script's folder is on the path
 
 SLUG = "dashboard-bench"
 SEED = 20261121
@@ -70,22 +70,6 @@ OUTCOMES = [
     (10_000, {"open": 0.01, "done": 0.80, "cancelled": 0.10, "could_not_help": 0.09}),
 ]
 WITH_VOLUNTEER = {"claimed", "assigned", "in_progress", "done"}
-
-
-def setup_django() -> str:
-    """Django on the benchmark's own database (created if missing), like bench_matching."""
-    from core.local_services import embedded_database_url
-
-    url = os.environ.get("BENCH_DASHBOARD_DATABASE_URL") \
-        or embedded_database_url("mutualaid_bench_dashboard")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.settings")
-    os.environ.setdefault("DEBUG", "false")  # no query log: time the code, not the debug aid
-    os.environ.setdefault("SCHEMA_POOL_SIZE", "0")  # one group, provisioned once
-    import django
-
-    django.setup()
-    return url
 
 
 def bench_group():
@@ -435,7 +419,7 @@ def page_client(group, weeks: int | None = None):
 
 
 def main():
-    setup_django()
+    setup_django("dashboard")
     from django.db import connection, transaction
     from django.utils import timezone
 

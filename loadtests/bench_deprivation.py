@@ -33,6 +33,8 @@ import time
 from io import StringIO
 from pathlib import Path
 
+from synthetic import setup_django  # the script's folder is on the path
+
 SIDE = int(os.environ.get("BENCH_DEPRIVATION_SIDE", "182"))
 LOOKUPS = int(os.environ.get("BENCH_DEPRIVATION_LOOKUPS", "2000"))
 SOUTH, NORTH, WEST, EAST = 50.5, 54.5, -3.5, 1.5
@@ -116,17 +118,8 @@ def england(side: int, seed: int = 2019) -> tuple[str, str]:
     return rows.getvalue(), json.dumps({"type": "FeatureCollection", "features": features})
 
 
-def setup_django() -> None:
-    from core.local_services import embedded_database_url
-
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DEPRIVATION_DATABASE_URL") \
-        or embedded_database_url("mutualaid_bench_deprivation")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SCHEMA_POOL_SIZE", "0")
-    import django
-
-    django.setup()
+def prepare_database() -> None:
+    setup_django("deprivation")
     from django.core.management import call_command
 
     call_command("migrate", shared=True, interactive=False, verbosity=0)
@@ -150,7 +143,7 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> int:
-    setup_django()
+    prepare_database()
     from django.core.management import call_command
 
     from core.geo.deprivation.loading import DEFAULT_RESOLUTION

@@ -77,7 +77,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "platform")]
 
-from synthetic import timeline  # noqa: E402  (the script's folder is on the path)
+from synthetic import setup_django, timeline  # noqa: E402  (this folder is on the path)
 from tenants.matching.assignment import (  # noqa: E402
     RequestSlot,
     VolunteerSlot,
@@ -402,22 +402,6 @@ DESCRIPTIONS = [
     "Pick two children up from school on Thursday while their mum is at work.",
     "Help carrying a few boxes down to the car for a house move.",
 ]
-
-
-def setup_django() -> str:
-    """Django on the benchmark's own database (created if missing), like bench_provision."""
-    from core.local_services import embedded_database_url
-
-    url = os.environ.get("BENCH_MATCHING_DATABASE_URL") \
-        or embedded_database_url("mutualaid_bench_matching")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.settings")
-    os.environ.setdefault("DEBUG", "false")  # no query log: time the code, not the debug aid
-    os.environ.setdefault("SCHEMA_POOL_SIZE", "0")  # one group, provisioned once
-    import django
-
-    django.setup()
-    return url
 
 
 def bench_group():
@@ -766,7 +750,7 @@ def explain_nearby(profiles) -> bool:
 
 def query_results() -> tuple[dict, bool]:
     """Seed (once), then time nearby and suggestions against their baselines."""
-    setup_django()
+    setup_django("matching")
     from django.db import connection
 
     from tenants.matching.dispatch import suggestions

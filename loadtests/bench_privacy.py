@@ -28,8 +28,9 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 
 from bench_matching import (  # noqa: E402  (the path above makes it importable)
-    NEARBY_KM, bench_group, bring_to_now, p95, seed, setup_django,
+    NEARBY_KM, bench_group, bring_to_now, p95, seed,
 )
+from synthetic import setup_django  # noqa: E402
 
 NEARBY_SAMPLES = int(os.environ.get("BENCH_PRIVACY_NEARBY_SAMPLES", "200"))
 EXPORT_SAMPLES = int(os.environ.get("BENCH_PRIVACY_EXPORT_SAMPLES", "20"))
@@ -150,7 +151,7 @@ def export_case() -> dict:
 
 
 def main():
-    setup_django()
+    setup_django("matching")
     results = [nearby_case(), export_case()]
     for result in results:
         print(json.dumps(result), flush=True)

@@ -1,4 +1,4 @@
-"""Synthetic data the benchmarks share."""
+"""Synthetic data and the database set-up the benchmarks share."""
 
 from __future__ import annotations
 
@@ -25,3 +25,23 @@ def timeline(rng, status: str, created, now, *, max_step_hours: float) -> list[t
         out.append((before, after, at))
         at = min(now, at + datetime.timedelta(hours=float(rng.uniform(0.2, max_step_hours))))
     return out
+
+
+def setup_django(database: str) -> str:
+    """Django on a benchmark's own database, `mutualaid_bench_<database>` on the embedded
+    server (created if missing) or BENCH_<DATABASE>_DATABASE_URL, timing the code: no query
+    log, one group provisioned once (no pool of spare schemas)."""
+    import os
+
+    from core.local_services import embedded_database_url
+
+    url = os.environ.get(f"BENCH_{database.upper()}_DATABASE_URL") \
+        or embedded_database_url(f"mutualaid_bench_{database}")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SCHEMA_POOL_SIZE", "0")
+    import django
+
+    django.setup()
+    return url
